@@ -1,0 +1,122 @@
+# exitbench — build, benchmark, test.
+#   make            build build/exitbench
+#   make bench      install missing packages, run the full suite, save the result
+#   make check      build and run the test suite (normal build, then ASan+UBSan)
+#   make asan       build the sanitizer variant in build-asan/
+#   make report     tables and plots from results/
+#   make deps       install the Debian packages the project needs
+#   make lint       cppcheck + clang-format check
+# V=1 shows full commands.
+
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
+
+CC      ?= cc
+O       ?= build
+SAN     ?=
+CFLAGS  ?= -O2 -g
+HOST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers \
+	-D_GNU_SOURCE -DEXITBENCH_VERSION='"$(VERSION)"' -I. $(CFLAGS) $(SAN) \
+	$(shell pkg-config --cflags jansson libtracefs libtraceevent 2>/dev/null)
+LDLIBS  := $(shell pkg-config --libs jansson libtracefs libtraceevent 2>/dev/null || echo -ljansson) \
+	-lpfm -lm -lpthread
+
+GUEST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -D__KERNEL_GUEST__ -I. \
+	-ffreestanding -nostdlib -fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only \
+	-mcmodel=small -fno-stack-protector -fno-asynchronous-unwind-tables -fcf-protection=none \
+	-fno-builtin -fno-tree-loop-distribute-patterns
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+LIB_SRC   := $(wildcard minivmm/*.c) $(filter-out bench/main.c,$(wildcard bench/*.c)) \
+	$(wildcard trace/*.c)
+GUEST_SRC := $(wildcard guests/*.c) $(wildcard guests/*.S)
+TEST_SRC  := $(wildcard tests/test_*.c)
+
+LIB_OBJ   := $(LIB_SRC:%.c=$(O)/%.o) $(O)/guests/blob.o
+GUEST_OBJ := $(patsubst %,$(O)/g/%.o,$(basename $(GUEST_SRC)))
+TEST_BIN  := $(TEST_SRC:tests/%.c=$(O)/tests/%.t)
+
+.PHONY: all bench check asan report deps lint format clean check-one
+all: $(O)/exitbench
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(O)/g/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GUESTCC $@")
+	$(Q)$(CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(O)/g/%.o: %.S
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GUESTAS $@")
+	$(Q)$(CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(O)/guest.elf: $(GUEST_OBJ) guests/guest.lds
+	@$(if $(Q),echo "  GUESTLD $@")
+	$(Q)$(CC) $(GUEST_CFLAGS) -static -Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments \
+		-T guests/guest.lds -o $@ $(GUEST_OBJ)
+
+$(O)/guest.bin: $(O)/guest.elf
+	$(Q)objcopy -O binary $< $@
+
+$(O)/guests/blob.o: guests/blob.asm $(O)/guest.bin
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -c -x assembler-with-cpp -DGUEST_BIN='"$(O)/guest.bin"' $< -o $@
+
+$(O)/libexitbench.a: $(LIB_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(O)/exitbench: $(O)/bench/main.o $(O)/libexitbench.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(SAN) -o $@ $^ $(LDLIBS)
+
+$(O)/tests/%.t: tests/%.c $(O)/libexitbench.a tests/tap.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  TEST    $@")
+	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $< $(O)/libexitbench.a $(LDLIBS)
+
+# Run the suite against one build: C tests and shell tests share EXITBENCH.
+check-one: $(O)/exitbench $(TEST_BIN)
+	EXITBENCH=$(abspath $(O)/exitbench) TESTBIN=$(abspath $(O)/tests) \
+		prove -f $(TEST_BIN) $(wildcard tests/*.t)
+
+check: scripts-deps
+	$(MAKE) check-one
+	$(MAKE) check-one O=build-asan SAN='-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' CFLAGS='-O1 -g'
+
+asan:
+	$(MAKE) O=build-asan SAN='-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' CFLAGS='-O1 -g'
+
+.PHONY: scripts-deps
+scripts-deps:
+	$(Q)scripts/install-deps.sh
+
+deps: scripts-deps
+
+bench: scripts-deps
+	$(MAKE) all
+	$(O)/exitbench run --save
+	$(MAKE) report
+
+report: $(O)/exitbench
+	$(O)/exitbench report --all -o results
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+		--inline-suppr --suppress=missingIncludeSystem -I. minivmm bench trace tests
+	clang-format --dry-run --Werror $(wildcard */*.c */*.h)
+
+format:
+	clang-format -i $(wildcard */*.c */*.h)
+
+clean:
+	rm -rf build build-asan
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+/* exitbench list and exitbench info. */
+#include <stdio.h>
+#include <string.h>
+
+#include "bench/cli.h"
+#include "bench/hostinfo.h"
+
+static void print_checks(const struct exit_class *c, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = 0;
+	for (unsigned int i = 0; i < MAX_CHECKS && c->checks[i].stat && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s=%g", i ? " " : "",
+					 c->checks[i].stat, c->checks[i].per_iter);
+}
+
+int cmd_list(int argc, char **argv)
+{
+	struct kvm_sys kvm = {.fd = -1};
+	struct backend b;
+	bool have_kvm, all = argc > 1 && strcmp(argv[1], "--all") == 0;
+	char checks[128];
+
+	if (argc > 1 && !all) {
+		if (strcmp(argv[1], "--help") && strcmp(argv[1], "-h"))
+			return usage_error("list: unexpected argument '%s'", argv[1]);
+		puts("usage: exitbench list [--all]   (--all: also the test-only classes)");
+		return EXIT_OK;
+	}
+	have_kvm = kvm_open(&kvm, "/dev/kvm") == 0;
+	backend_detect(&b, "/sys");
+	printf("%-18s %-4s %-34s %s\n", "class", "in", "checks (per iteration)", "this host");
+	for (unsigned int i = 0; i < exit_class_count; i++) {
+		const struct exit_class *c = &exit_classes[i];
+		const char *why = NULL;
+
+		if (c->hidden && !all)
+			continue;
+		if (have_kvm && c->unsupported)
+			why = c->unsupported(&b, &kvm);
+		print_checks(c, checks, sizeof(checks));
+		printf("%-18s %-4s %-34s %s%s\n", c->name, c->handled_in, checks,
+		       !have_kvm ? "unknown: " : why ? "unsupported: " : "yes",
+		       !have_kvm ? mvm_error() : why ? why : "");
+		printf("    %s\n", c->what);
+	}
+	kvm_close(&kvm);
+	return EXIT_OK;
+}
+
+static void print_kv(const char *title, const struct kv_list *l)
+{
+	printf("%s:\n", title);
+	for (unsigned int i = 0; i < l->n; i++)
+		printf("  %-36s %s\n", l->item[i].name, l->item[i].value);
+}
+
+int cmd_info(int argc, char **argv)
+{
+	struct kvm_sys kvm = {.fd = -1};
+	struct host_info h;
+	bool have_kvm;
+
+	if (argc > 1) {
+		if (strcmp(argv[1], "--help") && strcmp(argv[1], "-h"))
+			return usage_error("info: unexpected argument '%s'", argv[1]);
+		puts("usage: exitbench info   (the labels every result carries)");
+		return EXIT_OK;
+	}
+	have_kvm = kvm_open(&kvm, "/dev/kvm") == 0;
+	if (!have_kvm)
+		fprintf(stderr, "exitbench: %s (TSC rate from CPUID only)\n", mvm_error());
+	hostinfo_collect(&h, have_kvm ? &kvm : NULL);
+	printf("host:        %s\n", h.hostname);
+	printf("cpu:         %s %s\n", h.vendor, h.model_name);
+	printf("             family %u model %u (0x%x) stepping %u, microcode %s\n", h.family,
+	       h.model, h.model, h.stepping, h.microcode);
+	printf("microarch:   %s", h.microarch);
+	printf(h.microarch_year ? " (%d)\n" : "\n", h.microarch_year);
+	printf("tsc:         %llu kHz (%s)\n", (unsigned long long)h.tsc_khz, h.tsc_khz_source);
+	printf("kernel:      %s %s\n", h.kernel_release, h.kernel_version);
+	printf("cmdline:     %s\n", h.cmdline);
+	printf("governor:    %s\n", h.governor);
+	printf("backend:     %s (module %s), hypercall %s\n", h.backend.name, h.backend.module,
+	       backend_hypercall_insn(&h.backend));
+	printf("nested:      %s%s%s\n", h.backend.nested ? "yes" : "no",
+	       h.backend.nested ? ", hypervisor " : "", h.backend.nested ? h.backend.hypervisor : "");
+	printf("cpu flags:   vmx %s, svm %s\n", h.backend.host_vmx ? "yes" : "no",
+	       h.backend.host_svm ? "yes" : "no");
+	print_kv("mitigations", &h.mitigations);
+	print_kv("kvm parameters", &h.kvm_params);
+	kvm_close(&kvm);
+	return EXIT_OK;
+}

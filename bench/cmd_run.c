@@ -1,0 +1,366 @@
+/* SPDX-License-Identifier: MIT */
+/* exitbench run: every selected class in its own VM, then the outputs. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bench/cli.h"
+#include "bench/result.h"
+#include "guests/protocol.h"
+
+#define DEFAULT_SAMPLES 50000
+#define DEFAULT_WARMUP	2000
+#define QUICK_SAMPLES	2000
+#define QUICK_WARMUP	200
+
+static const char run_usage[] =
+	"usage: exitbench run [options]\n"
+	"  -c, --class A,B|all   classes to run (default all; null always runs first)\n"
+	"  -n, --samples N       timed iterations per class (default 50000)\n"
+	"  -w, --warmup N        untimed iterations first (default 2000)\n"
+	"      --quick           2000 samples, 200 warm-up\n"
+	"      --ring 0|3        CPL of the timed loop (default 0)\n"
+	"      --timer T         auto|rdtscp|lfence (default auto: probe rdtscp)\n"
+	"      --timeout S       watchdog per class in seconds (default 60)\n"
+	"      --json F  --csv F  --md F   write the result (atomically)\n"
+	"      --save[=DIR]      save JSON under DIR/hosts/<microarch>/ (default DIR: results)\n"
+	"      --raw             keep every sample in the JSON\n"
+	"      --strict          exit 1 when a class is unverified\n"
+	"      --kvm PATH        KVM device (default /dev/kvm)\n"
+	"      --progress        a progress line per class on stderr, also when not a tty\n"
+	"  -q, --quiet           no table, no terminal progress line\n"
+	"exit status: 0 ok, 1 a class failed or the run was interrupted, 2 usage or "
+	"environment error\n";
+
+enum { O_QUICK = 256, O_RING, O_TIMER, O_TIMEOUT, O_JSON, O_CSV, O_MD, O_SAVE, O_RAW, O_KVM,
+       O_STRICT, O_PROGRESS };
+
+static const struct option run_long[] = {
+	{"class", required_argument, 0, 'c'},	{"samples", required_argument, 0, 'n'},
+	{"warmup", required_argument, 0, 'w'},	{"quick", no_argument, 0, O_QUICK},
+	{"ring", required_argument, 0, O_RING}, {"timer", required_argument, 0, O_TIMER},
+	{"timeout", required_argument, 0, O_TIMEOUT},
+	{"json", required_argument, 0, O_JSON}, {"csv", required_argument, 0, O_CSV},
+	{"md", required_argument, 0, O_MD},	{"save", optional_argument, 0, O_SAVE},
+	{"raw", no_argument, 0, O_RAW},		{"kvm", required_argument, 0, O_KVM},
+	{"strict", no_argument, 0, O_STRICT},	{"progress", no_argument, 0, O_PROGRESS},
+	{"quiet", no_argument, 0, 'q'},
+	{"help", no_argument, 0, 'h'},		{0, 0, 0, 0},
+};
+
+static int parse_timer(const char *s, int *timer)
+{
+	if (strcmp(s, "auto") == 0)
+		*timer = -1;
+	else if (strcmp(s, "rdtscp") == 0)
+		*timer = TIMER_RDTSCP;
+	else if (strcmp(s, "lfence") == 0)
+		*timer = TIMER_LFENCE;
+	else
+		return usage_error("--timer: '%s' is not auto, rdtscp or lfence", s);
+	return 0;
+}
+
+static int parse_one(int c, struct run_opts *o, bool *samples_set, bool *warmup_set)
+{
+	uint64_t v;
+
+	switch (c) {
+	case 'c':
+		return parse_class_list(optarg, o);
+	case 'n':
+		*samples_set = true;
+		return parse_u64("--samples", optarg, 1, MAX_SAMPLES, &o->samples);
+	case 'w':
+		*warmup_set = true;
+		return parse_u64("--warmup", optarg, 0, MAX_SAMPLES, &o->warmup);
+	case O_QUICK:
+		o->quick = true;
+		return 0;
+	case O_RING:
+		if (parse_u64("--ring", optarg, 0, 3, &v))
+			return EXIT_USAGE;
+		if (v != 0 && v != 3)
+			return usage_error("--ring: %s is not 0 or 3", optarg);
+		o->ring = (int)v;
+		return 0;
+	case O_TIMER:
+		return parse_timer(optarg, &o->timer);
+	case O_TIMEOUT:
+		if (parse_u64("--timeout", optarg, 1, 86400, &v))
+			return EXIT_USAGE;
+		o->timeout_s = (unsigned int)v;
+		return 0;
+	case O_JSON:
+		o->json = optarg;
+		return check_writable("--json", optarg);
+	case O_CSV:
+		o->csv = optarg;
+		return check_writable("--csv", optarg);
+	case O_MD:
+		o->md = optarg;
+		return check_writable("--md", optarg);
+	case O_SAVE:
+		o->save_dir = optarg ? optarg : "results";
+		return 0;
+	case O_RAW:
+		o->keep_samples = true;
+		return 0;
+	case O_KVM:
+		o->kvm_path = optarg;
+		return 0;
+	case O_STRICT:
+		o->strict = true;
+		return 0;
+	case O_PROGRESS:
+		o->progress = true;
+		return 0;
+	case 'q':
+		o->quiet = true;
+		return 0;
+	case 'h':
+		fputs(run_usage, stdout);
+		exit(EXIT_OK);
+	default:
+		fputs(run_usage, stderr);
+		return EXIT_USAGE;
+	}
+}
+
+static int parse_run(int argc, char **argv, struct run_opts *o)
+{
+	bool samples_set = false, warmup_set = false;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->timer = -1;
+	o->timeout_s = 60;
+	o->kvm_path = "/dev/kvm";
+	join_command_line(argc, argv, o->command_line, sizeof(o->command_line));
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:n:w:qh", run_long, NULL)) != -1)
+		if (parse_one(c, o, &samples_set, &warmup_set))
+			return EXIT_USAGE;
+	if (optind < argc)
+		return usage_error("run: unexpected argument '%s'", argv[optind]);
+	if (!o->nclasses && parse_class_list("all", o))
+		return EXIT_USAGE;
+	if (!samples_set)
+		o->samples = o->quick ? QUICK_SAMPLES : DEFAULT_SAMPLES;
+	if (!warmup_set)
+		o->warmup = o->quick ? QUICK_WARMUP : DEFAULT_WARMUP;
+	return 0;
+}
+
+static double mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* A progress line on a terminal, once the run has taken over a second. */
+static void progress(const struct run_opts *o, unsigned int i, unsigned int n, const char *name,
+		     double t0)
+{
+	double el = mono_s() - t0;
+
+	if (o->progress && name) {
+		fprintf(stderr, "[%u/%u] %s\n", i + 1, n, name);
+		return;
+	}
+	if (o->progress || o->quiet || !isatty(STDERR_FILENO) || el < 1.0)
+		return;
+	if (name)
+		fprintf(stderr, "\r\033[K[%u/%u] %-18s %6.1f s", i + 1, n, name, el);
+	else
+		fprintf(stderr, "\r\033[K");
+	fflush(stderr);
+}
+
+/* null first: every other class's net median subtracts its median. */
+static void order_classes(struct run_opts *o)
+{
+	const struct exit_class *null = class_find("null");
+
+	for (unsigned int i = 0; i < o->nclasses; i++)
+		if (o->classes[i] == null) {
+			memmove(&o->classes[1], &o->classes[0], i * sizeof(o->classes[0]));
+			o->classes[0] = null;
+			return;
+		}
+	memmove(&o->classes[1], &o->classes[0], o->nclasses * sizeof(o->classes[0]));
+	o->classes[0] = null;
+	o->nclasses++;
+}
+
+static void run_all(struct run_opts *o, struct kvm_sys *kvm, struct run_result *r)
+{
+	double t0 = mono_s();
+
+	for (unsigned int i = 0; i < o->nclasses && !runner_interrupted; i++) {
+		struct class_result *c = &r->classes[r->nclasses];
+
+		progress(o, i, o->nclasses, o->classes[i]->name, t0);
+		run_class(kvm, &r->host.backend, o->classes[i], &r->params, c);
+		r->nclasses++;
+		if (c->status == CLASS_FAILED)
+			fprintf(stderr, "%sexitbench: class %s failed: %s\n",
+				isatty(STDERR_FILENO) && !o->quiet ? "\r\033[K" : "", c->cls->name,
+				c->reason);
+	}
+	progress(o, 0, 0, NULL, t0);
+	if (runner_interrupted) {
+		r->partial = true;
+		snprintf(r->partial_reason, sizeof(r->partial_reason),
+			 "interrupted: %u of %u classes run", r->nclasses, o->nclasses);
+	}
+	r->null_median = NAN;
+	if (r->nclasses && r->classes[0].status == CLASS_OK)
+		r->null_median = r->classes[0].sum.median;
+	for (unsigned int i = 0; i < r->nclasses; i++)
+		if (r->classes[i].status == CLASS_OK)
+			r->classes[i].net_median = r->classes[i].sum.median - r->null_median;
+}
+
+static int mkdir_p(const char *path)
+{
+	char buf[4096];
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return mvm_fail_errno("create directory %s", buf);
+		*p = '/';
+	}
+	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+		return mvm_fail_errno("create directory %s", buf);
+	return 0;
+}
+
+/* DIR/hosts/<microarch>/<host>-<UTC>.json; never overwrites (-2, -3...). */
+static int save_result(const struct run_result *r, const char *dir, char *path, size_t len)
+{
+	char sub[4096], stamp[32];
+
+	snprintf(sub, sizeof(sub), "%s/hosts/%s", dir, r->host.microarch_slug);
+	if (mkdir_p(sub))
+		return -1;
+	snprintf(stamp, sizeof(stamp), "%s", r->started_utc);
+	for (char *p = stamp; *p; p++)
+		if (*p == ':')
+			*p = '-';
+	for (int n = 1; n < 100; n++) {
+		int w = n == 1 ? snprintf(path, len, "%s/%s-%s.json", sub, r->host.hostname, stamp)
+			       : snprintf(path, len, "%s/%s-%s-%d.json", sub, r->host.hostname,
+					  stamp, n);
+
+		if (w >= (int)len) {
+			errno = ENAMETOOLONG;
+			return mvm_fail_errno("result path under %s", sub);
+		}
+		if (result_write_json(r, path, true) == 0)
+			return 0;
+		if (errno != EEXIST)
+			return -1;
+	}
+	return -1;
+}
+
+static int write_outputs(const struct run_opts *o, const struct run_result *r)
+{
+	char saved[4096];
+
+	if (o->json && result_write_json(r, o->json, false))
+		return usage_error("%s", mvm_error());
+	if (o->csv && result_write_csv(r, o->csv))
+		return usage_error("%s", mvm_error());
+	if (o->md && result_write_markdown(r, o->md))
+		return usage_error("%s", mvm_error());
+	if (o->save_dir) {
+		if (save_result(r, o->save_dir, saved, sizeof(saved)))
+			return usage_error("save result: %s", mvm_error());
+		printf("result saved: %s\n", saved);
+	}
+	return EXIT_OK;
+}
+
+static int run_status(const struct run_opts *o, const struct run_result *r)
+{
+	int st = r->partial ? EXIT_FAIL : EXIT_OK;
+
+	for (unsigned int i = 0; i < r->nclasses; i++) {
+		const struct class_result *c = &r->classes[i];
+
+		if (c->status == CLASS_FAILED || (o->strict && c->status == CLASS_OK && !c->verified))
+			st = EXIT_FAIL;
+	}
+	return st;
+}
+
+static int setup_run(struct run_opts *o, struct kvm_sys *kvm, struct run_result *r)
+{
+	if (kvm_open(kvm, o->kvm_path) || kvm_require_base_caps(kvm))
+		return usage_error("%s", mvm_error());
+	hostinfo_collect(&r->host, kvm);
+	snprintf(r->command_line, sizeof(r->command_line), "%s", o->command_line);
+	r->params = (struct run_params){.kvm_path = o->kvm_path,
+					.samples = o->samples,
+					.warmup = o->warmup,
+					.ring = o->ring,
+					.timeout_s = o->timeout_s,
+					.keep_samples = o->keep_samples,
+					.timer = o->timer};
+	r->quick = o->quick;
+	runner_install_signals();
+	if (o->timer < 0)
+		r->params.timer = probe_timer(kvm, &r->host.backend, o->timeout_s, r->timer_note,
+					      sizeof(r->timer_note));
+	r->classes = calloc(o->nclasses + 1, sizeof(*r->classes));
+	if (!r->classes)
+		return usage_error("allocate results for %u classes: %s", o->nclasses,
+				   strerror(errno));
+	return 0;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_opts o;
+	struct kvm_sys kvm = {.fd = -1};
+	struct run_result *r = calloc(1, sizeof(*r));
+	int st;
+
+	if (!r)
+		return usage_error("allocate the run: %s", strerror(errno));
+	st = parse_run(argc, argv, &o);
+	if (st == 0) {
+		order_classes(&o);
+		st = setup_run(&o, &kvm, r);
+	}
+	if (st == 0) {
+		utc_now(r->started_utc, sizeof(r->started_utc));
+		run_all(&o, &kvm, r);
+		utc_now(r->finished_utc, sizeof(r->finished_utc));
+		if (!o.quiet)
+			result_print_table(r, stdout);
+		st = write_outputs(&o, r);
+		if (st == 0)
+			st = run_status(&o, r);
+	}
+	for (unsigned int i = 0; r->classes && i < r->nclasses; i++)
+		class_result_free(&r->classes[i]);
+	free(r->classes);
+	free(r);
+	kvm_close(&kvm);
+	return st;
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/* Everything a result is labelled with: CPU, kernel, mitigations, KVM. */
+#ifndef EXITBENCH_HOSTINFO_H
+#define EXITBENCH_HOSTINFO_H
+
+#include <stdint.h>
+
+#include "minivmm/minivmm.h"
+
+#define HOST_MAX_KV 96
+
+struct kv {
+	char name[64];
+	char value[192];
+};
+
+struct kv_list {
+	unsigned int n;
+	struct kv item[HOST_MAX_KV];
+};
+
+struct host_info {
+	char hostname[64];
+	char kernel_release[128], kernel_version[128], cmdline[1024];
+	char vendor[13], model_name[96], microcode[32];
+	unsigned int family, model, stepping;
+	char microarch[64]; /* bench/uarch.c name or "unknown (family f model m)" */
+	char microarch_slug[64];
+	int microarch_year;
+	uint64_t tsc_khz;
+	char tsc_khz_source[32]; /* "KVM_GET_TSC_KHZ", "cpuid 0x15", "unknown" */
+	char governor[32];
+	struct backend backend;
+	struct kv_list mitigations; /* /sys/devices/system/cpu/vulnerabilities */
+	struct kv_list kvm_params;  /* /sys/module/kvm{,_vendor}/parameters */
+};
+
+/* Reads the host's labels; tsc_khz from KVM when kvm is open, else CPUID. */
+int hostinfo_collect(struct host_info *h, struct kvm_sys *kvm);
+
+#endif

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: MIT */
+/* The exitbench/1 JSON document, built with jansson (docs/json-schema.md). */
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <string.h>
+
+#include "bench/result.h"
+
+/* A number, or null where it is not a number (never a made-up zero). */
+static json_t *num(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *kv_object(const struct kv_list *l)
+{
+	json_t *o = json_object();
+
+	for (unsigned int i = 0; i < l->n; i++)
+		json_object_set_new(o, l->item[i].name, json_string(l->item[i].value));
+	return o;
+}
+
+static json_t *host_json(const struct host_info *h)
+{
+	const struct backend *b = &h->backend;
+
+	return json_pack(
+		"{s:s, s:{s:s, s:s, s:s}, s:{s:s, s:i, s:i, s:i, s:s, s:s, s:s, s:o}, s:I, s:s, "
+		"s:s, s:o, s:{s:s, s:s, s:b, s:s, s:b, s:b, s:s, s:o}}",
+		"hostname", h->hostname, "kernel", "release", h->kernel_release, "version",
+		h->kernel_version, "cmdline", h->cmdline, "cpu", "vendor", h->vendor, "family",
+		(int)h->family, "model", (int)h->model, "stepping", (int)h->stepping, "model_name",
+		h->model_name, "microcode", h->microcode, "microarch", h->microarch,
+		"microarch_year", h->microarch_year ? json_integer(h->microarch_year) : json_null(),
+		"tsc_khz", (json_int_t)h->tsc_khz, "tsc_khz_source", h->tsc_khz_source, "governor",
+		h->governor, "mitigations", kv_object(&h->mitigations), "kvm", "backend", b->name,
+		"module", b->module, "nested", b->nested, "hypervisor", b->hypervisor, "host_vmx",
+		b->host_vmx, "host_svm", b->host_svm, "hypercall_insn",
+		backend_hypercall_insn(b), "params", kv_object(&h->kvm_params));
+}
+
+static json_t *stats_json(const struct summary *s)
+{
+	return json_pack("{s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:I, s:o, s:o, s:[o,o]}", "n",
+			 (json_int_t)s->n, "min", (json_int_t)s->min, "p1", num(s->p1), "p10",
+			 num(s->p10), "median", num(s->median), "p90", num(s->p90), "p99",
+			 num(s->p99), "max", (json_int_t)s->max, "mean", num(s->mean), "stddev",
+			 num(s->stddev), "median_ci95", num(s->median_ci_lo),
+			 num(s->median_ci_hi));
+}
+
+static json_t *checks_json(const struct class_result *c)
+{
+	json_t *a = json_array();
+
+	for (unsigned int i = 0; i < c->nchecks; i++) {
+		const struct check_result *k = &c->checks[i];
+
+		json_array_append_new(a, json_pack("{s:s, s:f, s:o, s:b, s:b}", "stat", k->stat,
+						   "expected_per_iteration", k->expected,
+						   "measured_per_iteration", num(k->measured),
+						   "available", k->available, "ok", k->ok));
+	}
+	return a;
+}
+
+static json_t *deltas_json(const struct class_result *c)
+{
+	json_t *o = json_object();
+
+	for (unsigned int i = 0; i < c->ndeltas; i++)
+		json_object_set_new(o, c->deltas[i].name, json_real(c->deltas[i].per_iter));
+	return o;
+}
+
+static json_t *samples_json(const struct class_result *c)
+{
+	json_t *q = json_array();
+
+	for (uint64_t i = 0; i < c->sum.n; i++)
+		json_array_append_new(q, json_integer((json_int_t)c->samples[i]));
+	return q;
+}
+
+static json_t *quantiles_json(const struct class_result *c)
+{
+	json_t *q = json_array();
+
+	for (int i = 0; i < QUANTILES; i++)
+		json_array_append_new(q, json_real(c->quantiles[i]));
+	return q;
+}
+
+static json_t *class_json(const struct class_result *c)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i}", "name", c->cls->name,
+			      "handled_in", c->cls->handled_in, "what", c->cls->what, "status",
+			      class_status_name(c->status), "reason", c->reason, "ring", c->ring);
+
+	if (c->status != CLASS_OK)
+		return o;
+	json_object_set_new(o, "iterations", json_integer((json_int_t)c->iterations));
+	json_object_set_new(o, "warmup", json_integer((json_int_t)c->warmup));
+	json_object_set_new(o, "stats", stats_json(&c->sum));
+	json_object_set_new(o, "net_median", num(c->net_median));
+	json_object_set_new(o, "median_ns",
+			    num(c->tsc_khz ? c->sum.median * 1e6 / (double)c->tsc_khz : NAN));
+	json_object_set_new(o, "exits_per_iteration", num(c->exits_per_iter));
+	json_object_set_new(o, "verified", json_boolean(c->verified));
+	json_object_set_new(o, "verification",
+			    json_string(c->verified ? "verified" : "unverified"));
+	json_object_set_new(o, "checks", checks_json(c));
+	json_object_set_new(o, "kvm_stats_per_iteration", deltas_json(c));
+	json_object_set_new(o, "quantiles", quantiles_json(c));
+	if (c->samples)
+		json_object_set_new(o, "samples", samples_json(c));
+	json_object_set_new(o, "wall_seconds", json_real(c->wall_seconds));
+	json_object_set_new(o, "rezaps", json_integer((json_int_t)c->rezaps));
+	return o;
+}
+
+static json_t *result_json(const struct run_result *r)
+{
+	json_t *classes = json_array();
+
+	for (unsigned int i = 0; i < r->nclasses; i++)
+		json_array_append_new(classes, class_json(&r->classes[i]));
+	return json_pack("{s:s, s:{s:s, s:s, s:s}, s:s, s:s, s:b, s:s, s:o, s:{s:I, s:I, s:i, "
+			 "s:b, s:i, s:s, s:s}, s:s, s:o, s:o}",
+			 "schema", RESULT_SCHEMA, "tool", "name", "exitbench", "version",
+			 EXITBENCH_VERSION, "command_line", r->command_line, "started_utc",
+			 r->started_utc, "finished_utc", r->finished_utc, "partial", r->partial,
+			 "partial_reason", r->partial_reason, "host", host_json(&r->host),
+			 "options", "samples", (json_int_t)r->params.samples, "warmup",
+			 (json_int_t)r->params.warmup, "ring", r->params.ring, "quick", r->quick,
+			 "timeout_s", (int)r->params.timeout_s, "timer", timer_name(r->params.timer),
+			 "timer_note", r->timer_note, "units", "tsc_ticks", "overhead",
+			 json_pack("{s:s, s:o}", "class", "null", "median", num(r->null_median)),
+			 "classes", classes);
+}
+
+static int dump(FILE *f, const void *arg)
+{
+	if (json_dumpf(arg, f, JSON_INDENT(1) | JSON_REAL_PRECISION(10)) < 0)
+		return -1;
+	return fputc('\n', f) == EOF ? -1 : 0;
+}
+
+int result_write_json(const struct run_result *r, const char *path, bool no_clobber)
+{
+	json_t *doc = result_json(r);
+	int ret;
+
+	if (!doc) {
+		errno = ENOMEM;
+		return mvm_fail("build the JSON document for %s", path);
+	}
+	ret = atomic_write(path, no_clobber, dump, doc);
+	json_decref(doc);
+	return ret;
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reading exitbench/1 result files back (compare, report).  Every field the
+ * readers need is checked; a malformed or foreign file gives one error
+ * naming the file and the field (mvm_error()), never a partial result.
+ */
+#ifndef EXITBENCH_RESULTFILE_H
+#define EXITBENCH_RESULTFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bench/runner.h" /* QUANTILES */
+
+struct rf_check {
+	char stat[32];
+	double expected, measured; /* measured NAN when null in the file */
+	bool ok;
+};
+
+struct rf_class {
+	char name[48], handled_in[8], status[16], reason[256];
+	int ring;
+	/* the fields below are set only when status is "ok" */
+	uint64_t n, iterations, warmup;
+	double min, p1, p10, median, p90, p99, max, mean, stddev, ci_lo, ci_hi;
+	double net_median;     /* NAN when null in the file */
+	double exits_per_iter; /* NAN when null in the file */
+	bool verified;
+	struct rf_check checks[4];
+	unsigned int nchecks;
+	double quantiles[QUANTILES];
+	unsigned int nquantiles; /* QUANTILES, or 0 for a non-ok class */
+	uint64_t *samples;	 /* sorted, only when the file has "samples" (--raw) */
+	size_t nsamples;
+};
+
+struct rf_run {
+	char path[1024];
+	char tool_version[64], command_line[1024], started_utc[32];
+	char hostname[64], vendor[16], model_name[96], microarch[64];
+	int microarch_year; /* 0 when null */
+	unsigned int family, model, stepping;
+	char kernel_release[128], backend[16], kvm_module[32];
+	bool nested, partial;
+	uint64_t tsc_khz;
+	char timer[64];
+	double null_median; /* NAN when null */
+	struct rf_class *classes;
+	unsigned int nclasses;
+};
+
+/* 0, or -1 with mvm_error() = "<path>: <field>: <what is wrong>". */
+int resultfile_read(const char *path, struct rf_run *out);
+void resultfile_free(struct rf_run *run);
+const struct rf_class *rf_find_class(const struct rf_run *run, const char *name);
+
+#endif

@@ -1,0 +1,438 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One class, one fresh VM: load the guest, post the command in the
+ * mailbox, run until DONE, then turn the sample buffer and KVM's counters
+ * into a class_result.  The doorbell protocol is in guests/protocol.h.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bench/runner.h"
+#include "guests/protocol.h"
+
+extern const char guest_image_start[], guest_image_end[];
+
+volatile sig_atomic_t runner_interrupted, runner_timed_out;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGALRM)
+		runner_timed_out = 1;
+	else
+		runner_interrupted = 1;
+}
+
+/* No SA_RESTART: a signal makes KVM_RUN return EINTR. */
+void runner_install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGALRM, &sa, NULL);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int snapshot(struct class_run *cr, uint64_t *out)
+{
+	if (kvmstats_read(&cr->vcpu->stats, out))
+		return -1;
+	return kvmstats_read(&cr->vm.stats, out + cr->vcpu->stats.nvalues);
+}
+
+static enum exit_action guest_aborted(struct class_run *cr)
+{
+	volatile struct mailbox *mb = vm_gpa_to_hva(&cr->vm, MAILBOX_GPA, sizeof(*mb));
+
+	errno = EIO;
+	if (mb->abort_reason == ABORT_EXCEPTION)
+		mvm_fail("class %s: guest exception vector %llu (error code 0x%llx) at RIP 0x%llx",
+			 cr->cls->name, (unsigned long long)mb->abort_arg,
+			 (unsigned long long)mb->abort_err, (unsigned long long)mb->abort_rip);
+	else
+		mvm_fail("class %s: guest aborted, reason %llu (arg 0x%llx)", cr->cls->name,
+			 (unsigned long long)mb->abort_reason, (unsigned long long)mb->abort_arg);
+	return EXIT_ERROR;
+}
+
+static enum exit_action doorbell(struct class_run *cr, uint32_t what)
+{
+	int r = 0;
+
+	if (cr->in_window)
+		cr->window_doorbells++;
+	switch (what) {
+	case DB_READY:
+		break;
+	case DB_CAL_BEGIN:
+		r = snapshot(cr, cr->snap_cal0);
+		break;
+	case DB_CAL_END:
+		r = snapshot(cr, cr->snap_cal1);
+		break;
+	case DB_BEGIN:
+		cr->in_window = true;
+		cr->t_begin = now_s();
+		r = snapshot(cr, cr->snap0);
+		break;
+	case DB_END:
+		r = snapshot(cr, cr->snap1);
+		cr->t_end = now_s();
+		cr->in_window = false;
+		break;
+	case DB_REZAP:
+		cr->res->rezaps++;
+		r = cr->cls->rezap ? cr->cls->rezap(cr) : 0;
+		break;
+	case DB_DONE:
+		return EXIT_STOP;
+	case DB_ABORT:
+		return guest_aborted(cr);
+	default:
+		errno = EPROTO;
+		mvm_fail("class %s: unknown doorbell value %u", cr->cls->name, what);
+		return EXIT_ERROR;
+	}
+	return r ? EXIT_ERROR : EXIT_CONTINUE;
+}
+
+static enum exit_action on_io(void *ctx, struct vcpu *v, uint16_t port, bool out, int size,
+			      uint32_t count, uint8_t *data)
+{
+	struct class_run *cr = ctx;
+	uint32_t val;
+
+	(void)v;
+	if (port == DOORBELL_PORT && out && size == 4 && count == 1) {
+		memcpy(&val, data, 4);
+		return doorbell(cr, val);
+	}
+	if (port == PIO_USER_PORT) {
+		cr->vmm_exits += cr->in_window;
+		if (!out)
+			memset(data, 0, (size_t)size * count);
+		return EXIT_CONTINUE;
+	}
+	errno = EPROTO;
+	mvm_fail("class %s: unexpected port I/O: %s port 0x%x size %d", cr->cls->name,
+		 out ? "out" : "in", port, size);
+	return EXIT_ERROR;
+}
+
+static enum exit_action on_mmio(void *ctx, struct vcpu *v, uint64_t gpa, bool write, int len,
+				uint8_t *data)
+{
+	struct class_run *cr = ctx;
+
+	(void)v;
+	if (gpa >= MMIO_GPA && gpa < MMIO_GPA + 4096) {
+		cr->vmm_exits += cr->in_window;
+		if (!write)
+			memset(data, 0, (size_t)len);
+		return EXIT_CONTINUE;
+	}
+	errno = EPROTO;
+	mvm_fail("class %s: unexpected MMIO %s at gpa 0x%llx", cr->cls->name,
+		 write ? "write" : "read", (unsigned long long)gpa);
+	return EXIT_ERROR;
+}
+
+static enum exit_action on_hlt(void *ctx, struct vcpu *v)
+{
+	struct class_run *cr = ctx;
+
+	(void)v;
+	cr->vmm_exits += cr->in_window;
+	return EXIT_CONTINUE;
+}
+
+static size_t ram_size_for(uint64_t samples)
+{
+	const size_t two_mib = 2u << 20;
+	size_t need = SAMPLES_GPA + samples * sizeof(uint64_t) + two_mib;
+
+	return (need + two_mib - 1) & ~(two_mib - 1);
+}
+
+static int post_command(struct class_run *cr)
+{
+	volatile struct mailbox *mb = vm_gpa_to_hva(&cr->vm, MAILBOX_GPA, sizeof(*mb));
+
+	mb->magic = MAILBOX_MAGIC;
+	mb->op = cr->cls->op;
+	mb->ring = (uint32_t)cr->p->ring;
+	mb->timer = (uint32_t)cr->p->timer;
+	mb->iterations = cr->res->iterations;
+	mb->warmup = cr->res->warmup;
+	mb->samples_gpa = SAMPLES_GPA;
+	for (int i = 0; i < MAILBOX_ARGS; i++)
+		mb->arg[i] = cr->args[i];
+	return 0;
+}
+
+static int alloc_snapshots(struct class_run *cr)
+{
+	cr->nstats = cr->vcpu->stats.nvalues + cr->vm.stats.nvalues;
+	cr->snap_cal0 = calloc(4 * (size_t)cr->nstats, sizeof(uint64_t));
+	if (!cr->snap_cal0)
+		return mvm_fail_errno("allocate %u stat snapshots", cr->nstats);
+	cr->snap_cal1 = cr->snap_cal0 + cr->nstats;
+	cr->snap0 = cr->snap_cal1 + cr->nstats;
+	cr->snap1 = cr->snap0 + cr->nstats;
+	return 0;
+}
+
+/* Fresh VM, one vCPU in long mode, guest loaded, command posted. */
+static int class_run_setup(struct kvm_sys *kvm, struct class_run *cr)
+{
+	struct guest_image img;
+
+	if (vm_create(&cr->vm, kvm, ram_size_for(cr->res->iterations)))
+		return -1;
+	cr->vcpu = vcpu_create(&cr->vm, 0);
+	if (!cr->vcpu || vcpu_set_cpuid_supported(cr->vcpu))
+		return -1;
+	if (guest_load(&cr->vm, guest_image_start, (size_t)(guest_image_end - guest_image_start),
+		       GUEST_LOAD_GPA, &img))
+		return -1;
+	if (vm_setup_longmode(&cr->vm, img.vectors, img.vec_stride))
+		return -1;
+	if (cr->cls->setup && cr->cls->setup(cr))
+		return -1;
+	if (post_command(cr) || alloc_snapshots(cr))
+		return -1;
+	cr->res->tsc_khz = vcpu_tsc_khz(cr->vcpu);
+	return vcpu_enter_longmode(cr->vcpu, img.entry, STACK0_TOP_GPA, MAILBOX_GPA);
+}
+
+static void class_run_teardown(struct class_run *cr)
+{
+	vm_destroy(&cr->vm);
+	if (cr->region)
+		munmap(cr->region, cr->region_size);
+	free(cr->snap_cal0);
+}
+
+/* Stat i over the timed window, less the doorbells rung inside it. */
+static double corrected_delta(const struct class_run *cr, unsigned int i)
+{
+	double window = (double)(cr->snap1[i] - cr->snap0[i]);
+	double per_doorbell = (double)(cr->snap_cal1[i] - cr->snap_cal0[i]);
+
+	return window - (double)cr->window_doorbells * per_doorbell;
+}
+
+static bool stat_cumulative(const struct class_run *cr, unsigned int i)
+{
+	unsigned int nv = cr->vcpu->stats.nvalues;
+
+	return i < nv ? kvmstats_cumulative(&cr->vcpu->stats, i)
+		      : kvmstats_cumulative(&cr->vm.stats, i - nv);
+}
+
+static void stat_label(const struct class_run *cr, unsigned int i, char *buf, size_t len)
+{
+	unsigned int nv = cr->vcpu->stats.nvalues;
+
+	if (i < nv)
+		snprintf(buf, len, "%s", kvmstats_name(&cr->vcpu->stats, i));
+	else
+		snprintf(buf, len, "vm.%s", kvmstats_name(&cr->vm.stats, i - nv));
+}
+
+/* Index in the snapshot arrays of a vCPU stat (then a VM stat), or -1. */
+static int stat_index(const struct class_run *cr, const char *name)
+{
+	int i = kvmstats_find(&cr->vcpu->stats, name);
+
+	if (i >= 0)
+		return i;
+	i = kvmstats_find(&cr->vm.stats, name);
+	return i < 0 ? -1 : i + (int)cr->vcpu->stats.nvalues;
+}
+
+#define CHECK_TOLERANCE 0.05 /* exits per iteration */
+
+static void verify(const struct class_run *cr, struct class_result *res)
+{
+	double n = (double)res->iterations;
+	int ex = stat_index(cr, "exits");
+
+	res->exits_per_iter = ex >= 0 ? corrected_delta(cr, (unsigned int)ex) / n : NAN;
+	res->verified = cr->cls->checks[0].stat != NULL;
+	for (unsigned int c = 0; c < MAX_CHECKS && cr->cls->checks[c].stat; c++) {
+		const struct class_check *ck = &cr->cls->checks[c];
+		struct check_result *r = &res->checks[res->nchecks++];
+		int i = strcmp(ck->stat, "vmm_exits") ? stat_index(cr, ck->stat) : -2;
+
+		r->stat = ck->stat;
+		r->expected = ck->per_iter;
+		r->available = i != -1;
+		r->measured = i == -2  ? (double)cr->vmm_exits / n
+			      : i >= 0 ? corrected_delta(cr, (unsigned int)i) / n
+				       : NAN;
+		r->ok = r->available && fabs(r->measured - r->expected) <= CHECK_TOLERANCE;
+		if (!r->ok && res->verified) {
+			if (r->available)
+				snprintf(res->reason, sizeof(res->reason),
+					 "%s/iter %.3f, expected %g", ck->stat, r->measured,
+					 ck->per_iter);
+			else
+				snprintf(res->reason, sizeof(res->reason),
+					 "stat %s not provided by this kernel", ck->stat);
+		}
+		res->verified = res->verified && r->ok;
+	}
+}
+
+static void collect_deltas(const struct class_run *cr, struct class_result *res)
+{
+	for (unsigned int i = 0; i < cr->nstats && res->ndeltas < MAX_STATS; i++) {
+		double d;
+
+		if (!stat_cumulative(cr, i))
+			continue;
+		d = corrected_delta(cr, i);
+		if (d == 0)
+			continue;
+		stat_label(cr, i, res->deltas[res->ndeltas].name, sizeof(res->deltas[0].name));
+		res->deltas[res->ndeltas++].per_iter = d / (double)res->iterations;
+	}
+}
+
+static int collect_samples(struct class_run *cr, struct class_result *res)
+{
+	size_t n = res->iterations;
+	const uint64_t *src = vm_gpa_to_hva(&cr->vm, SAMPLES_GPA, n * sizeof(uint64_t));
+	uint64_t *s = malloc(n * sizeof(uint64_t));
+
+	if (!s || !src) {
+		free(s);
+		return mvm_fail_errno("copy %zu samples of class %s", n, cr->cls->name);
+	}
+	memcpy(s, src, n * sizeof(uint64_t));
+	if (summarize(s, n, &res->sum)) {
+		free(s);
+		return mvm_fail_errno("sort %zu samples of class %s", n, cr->cls->name);
+	}
+	for (int q = 0; q < QUANTILES; q++)
+		res->quantiles[q] = quantile_sorted(s, n, (double)q / (QUANTILES - 1));
+	if (cr->p->keep_samples)
+		res->samples = s;
+	else
+		free(s);
+	return 0;
+}
+
+static void fail_reason(struct class_run *cr, struct class_result *res)
+{
+	struct kvm_regs regs = {0};
+
+	if (errno == EINTR && runner_timed_out) {
+		if (cr->vcpu)
+			vcpu_get_regs(cr->vcpu, &regs);
+		res->status = CLASS_FAILED;
+		snprintf(res->reason, sizeof(res->reason),
+			 "watchdog: class %s did not finish within %u s (guest RIP 0x%llx)",
+			 cr->cls->name, cr->p->timeout_s, (unsigned long long)regs.rip);
+	} else if (errno == EINTR && runner_interrupted) {
+		res->status = CLASS_INTERRUPTED;
+		snprintf(res->reason, sizeof(res->reason), "interrupted by a signal");
+	} else {
+		res->status = CLASS_FAILED;
+		snprintf(res->reason, sizeof(res->reason), "%s", mvm_error());
+	}
+}
+
+static void result_init(struct class_result *res, const struct exit_class *cls,
+			const struct run_params *p)
+{
+	memset(res, 0, sizeof(*res));
+	res->cls = cls;
+	res->status = CLASS_OK;
+	res->iterations = p->samples;
+	res->warmup = p->warmup;
+	res->ring = p->ring;
+	res->net_median = NAN;
+	res->exits_per_iter = NAN;
+}
+
+int run_class(struct kvm_sys *kvm, const struct backend *b, const struct exit_class *cls,
+	      const struct run_params *p, struct class_result *res)
+{
+	struct class_run cr = {.cls = cls, .p = p, .res = res};
+	struct exit_handlers h = {.ctx = &cr, .io = on_io, .mmio = on_mmio, .hlt = on_hlt};
+	const char *why = cls->unsupported ? cls->unsupported(b, kvm) : NULL;
+	int r;
+
+	result_init(res, cls, p);
+	if (why) {
+		res->status = CLASS_SKIPPED;
+		snprintf(res->reason, sizeof(res->reason), "unsupported: %s", why);
+		return 0;
+	}
+	runner_timed_out = 0;
+	r = class_run_setup(kvm, &cr);
+	if (r == 0) {
+		alarm(p->timeout_s);
+		r = vcpu_run_loop(cr.vcpu, &h);
+		alarm(0);
+	}
+	if (r == 0 && collect_samples(&cr, res) == 0) {
+		verify(&cr, res);
+		collect_deltas(&cr, res);
+		res->wall_seconds = cr.t_end - cr.t_begin;
+	} else {
+		fail_reason(&cr, res);
+	}
+	class_run_teardown(&cr);
+	return 0;
+}
+
+void class_result_free(struct class_result *res)
+{
+	free(res->samples);
+	res->samples = NULL;
+}
+
+int probe_timer(struct kvm_sys *kvm, const struct backend *b, unsigned int timeout_s, char *why,
+		size_t len)
+{
+	struct run_params p = {.samples = 1, .timeout_s = timeout_s, .timer = TIMER_RDTSCP};
+	struct class_result *res = malloc(sizeof(*res));
+	int timer = TIMER_RDTSCP;
+
+	if (!res)
+		return TIMER_LFENCE;
+	why[0] = 0;
+	run_class(kvm, b, class_find("null"), &p, res);
+	if (res->status != CLASS_OK) {
+		timer = TIMER_LFENCE;
+		snprintf(why, len, "rdtscp probe failed: %s", res->reason);
+	}
+	class_result_free(res);
+	free(res);
+	return timer;
+}
+
+const char *timer_name(int timer)
+{
+	return timer == TIMER_RDTSCP ? "lfence;rdtsc ... rdtscp;lfence"
+				     : "lfence;rdtsc ... lfence;rdtsc;lfence";
+}

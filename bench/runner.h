@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: MIT */
+/* Runs one exit class in a fresh VM and collects its samples and counters. */
+#ifndef EXITBENCH_RUNNER_H
+#define EXITBENCH_RUNNER_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bench/classes.h"
+#include "bench/stats.h"
+#include "minivmm/minivmm.h"
+
+#define MAX_STATS 128
+#define QUANTILES 1001 /* q = 0, 0.001, ..., 1 */
+
+enum class_status { CLASS_OK, CLASS_SKIPPED, CLASS_FAILED, CLASS_INTERRUPTED };
+
+struct check_result {
+	const char *stat;
+	double expected, measured;
+	bool available; /* the kernel has this stat */
+	bool ok;
+};
+
+struct stat_delta {
+	char name[64];
+	double per_iter;
+};
+
+/* One class's outcome: everything the writers need. */
+struct class_result {
+	const struct exit_class *cls;
+	enum class_status status;
+	char reason[256]; /* why skipped/failed, or the unverified detail */
+	uint64_t iterations, warmup;
+	int ring;
+	struct summary sum;
+	double net_median; /* median - null median; NAN when null is missing */
+	double quantiles[QUANTILES];
+	uint64_t *samples; /* sorted; NULL unless kept (--raw) */
+	struct check_result checks[MAX_CHECKS];
+	unsigned int nchecks;
+	bool verified;
+	double exits_per_iter;
+	struct stat_delta deltas[MAX_STATS]; /* nonzero per-iteration stat deltas */
+	unsigned int ndeltas;
+	uint64_t tsc_khz;
+	double wall_seconds;
+	uint64_t rezaps;
+};
+
+struct run_params {
+	const char *kvm_path;
+	uint64_t samples, warmup;
+	int ring;
+	unsigned int timeout_s;
+	bool keep_samples;
+	int timer; /* guests/protocol.h TIMER_* */
+};
+
+/* Host-side state of one class run; class hooks see it. */
+struct class_run {
+	struct vm vm;
+	struct vcpu *vcpu;
+	const struct exit_class *cls;
+	const struct run_params *p;
+	struct class_result *res;
+	uint64_t args[8];
+	void *region; /* fault region host memory */
+	size_t region_size;
+	/* counters */
+	bool in_window;
+	uint64_t window_doorbells, vmm_exits;
+	uint64_t *snap_cal0, *snap_cal1, *snap0, *snap1; /* vcpu stats then vm stats */
+	unsigned int nstats;
+	double t_begin, t_end;
+};
+
+/* Set by signal handlers; the runner checks them when KVM_RUN returns EINTR. */
+extern volatile sig_atomic_t runner_interrupted, runner_timed_out;
+void runner_install_signals(void);
+
+/* Runs cls in a fresh VM.  Returns 0 with res filled (status OK or
+ * SKIPPED/FAILED/INTERRUPTED with res->reason), -1 only when the host
+ * cannot even start (res->reason says why). */
+int run_class(struct kvm_sys *kvm, const struct backend *b, const struct exit_class *cls,
+	      const struct run_params *p, struct class_result *res);
+void class_result_free(struct class_result *res);
+
+/*
+ * Chooses how the guest timestamps an iteration's end: rdtscp when a probe
+ * VM can execute it, else lfence;rdtsc;lfence, with the probe's error in
+ * why (some backends' instruction emulators lack rdtscp).
+ */
+int probe_timer(struct kvm_sys *kvm, const struct backend *b, unsigned int timeout_s, char *why,
+		size_t len);
+const char *timer_name(int timer);
+
+#endif

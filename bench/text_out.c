@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: MIT */
+/* The terminal table, CSV and Markdown writers of a run. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bench/result.h"
+
+static const char *verdict(const struct class_result *c)
+{
+	if (c->status != CLASS_OK)
+		return class_status_name(c->status);
+	return c->verified ? "verified" : "UNVERIFIED";
+}
+
+static void fmt_num(char *buf, size_t len, double v)
+{
+	if (isfinite(v))
+		snprintf(buf, len, "%.0f", v);
+	else
+		snprintf(buf, len, "n/a");
+}
+
+static void table_row(const struct class_result *c, FILE *out)
+{
+	char net[32], ex[32], msd[48];
+
+	if (c->status != CLASS_OK) {
+		fprintf(out, "%-18s %-4s %s: %s\n", c->cls->name, c->cls->handled_in,
+			class_status_name(c->status), c->reason);
+		return;
+	}
+	fmt_num(net, sizeof(net), c->net_median);
+	snprintf(ex, sizeof(ex), isfinite(c->exits_per_iter) ? "%.3f" : "n/a", c->exits_per_iter);
+	snprintf(msd, sizeof(msd), "%.0f±%.0f", c->sum.mean, c->sum.stddev);
+	fprintf(out, "%-18s %-4s %8zu %8llu %8.0f %8.0f %8.0f %9llu %15s %8s %9s  %s\n",
+		c->cls->name, c->cls->handled_in, c->sum.n, (unsigned long long)c->sum.min,
+		c->sum.median, c->sum.p90, c->sum.p99, (unsigned long long)c->sum.max, msd, net, ex,
+		verdict(c));
+}
+
+void result_print_table(const struct run_result *r, FILE *out)
+{
+	const struct host_info *h = &r->host;
+
+	fprintf(out, "host %s: %s (%s, family %u model %u stepping %u), TSC %llu kHz\n",
+		h->hostname, h->model_name, h->microarch, h->family, h->model, h->stepping,
+		(unsigned long long)h->tsc_khz);
+	fprintf(out, "backend %s (module %s%s%s), ring %d, timer %s\n", h->backend.name,
+		h->backend.module, h->backend.nested ? ", nested under " : "",
+		h->backend.nested ? h->backend.hypervisor : "", r->params.ring,
+		timer_name(r->params.timer));
+	if (h->backend.kind == BACKEND_OTHER)
+		fprintf(out, "note: not a VT-x/AMD-V backend: these are not hardware VM-exit "
+			     "costs\n");
+	fprintf(out, "units: TSC ticks per iteration; net = median - null median\n\n");
+	fprintf(out, "%-18s %-4s %8s %8s %8s %8s %8s %9s %15s %8s %9s  %s\n", "class", "in",
+		"samples", "min", "median", "p90", "p99", "max", "mean±stddev", "net", "exits/it",
+		"check");
+	for (unsigned int i = 0; i < r->nclasses; i++)
+		table_row(&r->classes[i], out);
+	for (unsigned int i = 0; i < r->nclasses; i++) {
+		const struct class_result *c = &r->classes[i];
+
+		if (c->status == CLASS_OK && !c->verified)
+			fprintf(out, "  %s unverified: %s\n", c->cls->name, c->reason);
+	}
+	if (r->partial)
+		fprintf(out, "PARTIAL RUN: %s\n", r->partial_reason);
+}
+
+/* A CSV/Markdown number: empty where there is none. */
+static const char *opt_num(char *buf, size_t len, double v, const char *fmt)
+{
+	if (!isfinite(v))
+		return "";
+	snprintf(buf, len, fmt, v);
+	return buf;
+}
+
+static void csv_quoted(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void csv_row(FILE *f, const struct run_result *r, const struct class_result *c)
+{
+	const struct summary *s = &c->sum;
+	char net[32], ex[32];
+
+	fprintf(f, "%s,%s,%s,%d,%zu,%llu,%.1f,%.1f,%.1f,%.1f,%.1f,%llu,%.2f,%.2f,%.1f,%.1f,",
+		c->cls->name, c->cls->handled_in, class_status_name(c->status), c->ring, s->n,
+		(unsigned long long)s->min, s->p1, s->p10, s->median, s->p90, s->p99,
+		(unsigned long long)s->max, s->mean, s->stddev, s->median_ci_lo, s->median_ci_hi);
+	fprintf(f, "%s,%s,%s,%s,", opt_num(net, sizeof(net), c->net_median, "%.1f"),
+		opt_num(ex, sizeof(ex), c->exits_per_iter, "%.4f"),
+		c->status == CLASS_OK ? (c->verified ? "true" : "false") : "",
+		r->host.backend.name);
+	csv_quoted(f, r->host.microarch);
+	fputc(',', f);
+	csv_quoted(f, r->host.hostname);
+	fputc(',', f);
+	csv_quoted(f, c->reason);
+	fputc('\n', f);
+}
+
+static int csv_fill(FILE *f, const void *arg)
+{
+	const struct run_result *r = arg;
+
+	fprintf(f, "class,handled_in,status,ring,samples,min,p1,p10,median,p90,p99,max,mean,"
+		   "stddev,median_ci95_lo,median_ci95_hi,net_median,exits_per_iteration,"
+		   "verified,backend,microarch,host,reason\n");
+	for (unsigned int i = 0; i < r->nclasses; i++)
+		csv_row(f, r, &r->classes[i]);
+	return ferror(f) ? -1 : 0;
+}
+
+int result_write_csv(const struct run_result *r, const char *path)
+{
+	return atomic_write(path, false, csv_fill, r);
+}
+
+static void md_row(FILE *f, const struct class_result *c)
+{
+	char net[32], ex[32];
+
+	if (c->status != CLASS_OK) {
+		fprintf(f, "| `%s` | %s | %s: %s | | | | | | | |\n", c->cls->name,
+			c->cls->handled_in, class_status_name(c->status), c->reason);
+		return;
+	}
+	fprintf(f, "| `%s` | %s | %zu | %llu | %.0f | %.0f | %.0f | %.0f±%.0f | %s | %s | %s |\n",
+		c->cls->name, c->cls->handled_in, c->sum.n, (unsigned long long)c->sum.min,
+		c->sum.median, c->sum.p90, c->sum.p99, c->sum.mean, c->sum.stddev,
+		opt_num(net, sizeof(net), c->net_median, "%.0f"),
+		opt_num(ex, sizeof(ex), c->exits_per_iter, "%.3f"), verdict(c));
+}
+
+static int md_fill(FILE *f, const void *arg)
+{
+	const struct run_result *r = arg;
+	const struct host_info *h = &r->host;
+
+	fprintf(f, "# exitbench run on %s\n\n", h->hostname);
+	fprintf(f, "- CPU: %s (%s), family %u model %u stepping %u, microcode %s\n",
+		h->model_name, h->microarch, h->family, h->model, h->stepping, h->microcode);
+	fprintf(f, "- backend: %s (module %s)%s%s\n", h->backend.name, h->backend.module,
+		h->backend.nested ? ", nested under " : "",
+		h->backend.nested ? h->backend.hypervisor : "");
+	fprintf(f, "- kernel: %s; TSC %llu kHz (%s); timer %s\n", h->kernel_release,
+		(unsigned long long)h->tsc_khz, h->tsc_khz_source, timer_name(r->params.timer));
+	fprintf(f, "- started %s, tool %s%s\n\n", r->started_utc, EXITBENCH_VERSION,
+		r->partial ? ", PARTIAL" : "");
+	fprintf(f, "Units: TSC ticks per iteration. net = median - null median.\n\n");
+	fprintf(f, "| class | handled in | samples | min | median | p90 | p99 | mean±stddev | "
+		   "net | exits/iter | check |\n");
+	fprintf(f, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+	for (unsigned int i = 0; i < r->nclasses; i++)
+		md_row(f, &r->classes[i]);
+	return ferror(f) ? -1 : 0;
+}
+
+int result_write_markdown(const struct run_result *r, const char *path)
+{
+	return atomic_write(path, false, md_fill, r);
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/* Guest image header, 64-bit entry, exception stubs, ring-3 switch. */
+#define VEC_STRIDE 16
+
+	.section .text.head, "ax"
+	.code64
+	.globl _start
+header:
+	.quad 0x5453455547425845	/* GUEST_HEADER_MAGIC */
+	.quad _start
+	.quad vectors
+	.quad VEC_STRIDE
+	.quad __image_end
+
+/* The host enters here in long mode: rsp = ring-0 stack, rdi = mailbox. */
+_start:
+	cld
+	call guest_main
+1:	hlt
+	jmp 1b
+
+/* 32 stubs, VEC_STRIDE bytes each: push an error code where the CPU does
+ * not, push the vector, go to the common path. */
+	.balign VEC_STRIDE
+vectors:
+	.set vec, 0
+	.rept 32
+	.balign VEC_STRIDE
+	.if (vec == 8) || (vec >= 10 && vec <= 14) || (vec == 17) || (vec == 21) || (vec == 29) || (vec == 30)
+	pushq $vec
+	.else
+	pushq $0
+	pushq $vec
+	.endif
+	jmp exception_common
+	.set vec, vec + 1
+	.endr
+
+/* Stack: vector, error code, rip, cs, rflags, rsp, ss. */
+exception_common:
+	mov %rsp, %rdi
+	and $-16, %rsp
+	call guest_exception
+2:	hlt
+	jmp 2b
+
+/* void enter_ring3(void (*fn)(void), u64 rsp3): iretq to fn at CPL3 with
+ * IOPL 3 (port I/O allowed), interrupts off. */
+	.text
+	.globl enter_ring3
+enter_ring3:
+	pushq $0x23		/* SEL_DATA3: ss */
+	pushq %rsi		/* rsp */
+	pushq $0x3002		/* rflags: IOPL=3, IF=0 */
+	pushq $0x1b		/* SEL_CODE3: cs */
+	pushq %rdi		/* rip */
+	mov $0x23, %ax
+	mov %ax, %ds
+	mov %ax, %es
+	iretq

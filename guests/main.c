@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Guest main: read the mailbox, calibrate the doorbell, run the warm-up and
+ * the timed loop of one operation (every iteration timed on its own), ring
+ * DONE.  Exceptions ring ABORT with the vector and RIP.
+ */
+#include "guests/guest.h"
+
+void guest_main(volatile struct mailbox *mb);
+void guest_exception(u64 *frame);
+void enter_ring3(void (*fn)(void), u64 rsp);
+/* exitbench check: functional checks (guests/checks.c), ops >= OP_CHECK_BASE. */
+void check_main(volatile struct mailbox *mb);
+
+static const struct guest_op_desc *cur;
+static int rdtscp_ok;
+
+static void guest_abort(u64 reason, u64 arg, u64 rip, u64 err)
+{
+	volatile struct mailbox *mb = GUEST_MAILBOX;
+
+	mb->abort_reason = reason;
+	mb->abort_arg = arg;
+	mb->abort_rip = rip;
+	mb->abort_err = err;
+	mb->status = DB_ABORT;
+	for (;;)
+		doorbell(DB_ABORT);
+}
+
+/* frame: vector, error code, rip, cs, rflags, rsp, ss */
+void guest_exception(u64 *frame)
+{
+	guest_abort(ABORT_EXCEPTION, frame[0], frame[2], frame[1]);
+}
+
+/* Touch one byte per page so the timed loop takes no first-touch faults. */
+static void pretouch(volatile u64 *buf, u64 n)
+{
+	for (u64 i = 0; i < n; i += 512)
+		buf[i] = 0;
+	if (n)
+		buf[n - 1] = 0;
+}
+
+static void run_loop(u64 n, volatile u64 *out)
+{
+	for (u64 i = 0; i < n; i++) {
+		u64 t0, t1;
+
+		if (cur->prepare)
+			cur->prepare(i);
+		t0 = tsc_begin();
+		cur->fn(i);
+		t1 = rdtscp_ok ? tsc_end() : tsc_end_lfence();
+		if (out)
+			out[i] = t1 - t0;
+	}
+}
+
+/* Runs at the command's ring: calibration, warm-up, timed loop, DONE. */
+static void measure(void)
+{
+	volatile struct mailbox *mb = GUEST_MAILBOX;
+	u16 cs;
+
+	asm volatile("mov %%cs, %0" : "=r"(cs));
+	mb->result[0] = cs & 3;
+	doorbell(DB_CAL_BEGIN);
+	doorbell(DB_CAL_END);
+	run_loop(mb->warmup, 0);
+	doorbell(DB_BEGIN);
+	run_loop(mb->iterations, (volatile u64 *)mb->samples_gpa);
+	doorbell(DB_END);
+	mb->status = DB_DONE;
+	for (;;)
+		doorbell(DB_DONE);
+}
+
+static void special_ops(volatile struct mailbox *mb)
+{
+	if (mb->op == OP_TRIPLE_FAULT) {
+		/* An empty IDT: the #UD cannot be delivered, nor the #DF. */
+		struct {
+			u16 limit;
+			u64 base;
+		} __attribute__((packed)) idtr = {0, 0};
+		asm volatile("lidt %0; ud2" : : "m"(idtr));
+	}
+	if (mb->op == OP_HANG)
+		for (;;)
+			asm volatile("pause");
+}
+
+void guest_main(volatile struct mailbox *mb)
+{
+	int r;
+
+	if (mb->magic != MAILBOX_MAGIC)
+		guest_abort(ABORT_BAD_ARGS, mb->magic, 0, 0);
+	special_ops(mb);
+	if (mb->op >= OP_CHECK_BASE)
+		check_main(mb);
+	rdtscp_ok = mb->timer == TIMER_RDTSCP;
+	cur = guest_find_op(mb->op);
+	if (!cur)
+		guest_abort(ABORT_UNKNOWN_CLASS, mb->op, 0, 0);
+	r = cur->setup ? cur->setup(mb) : 0;
+	if (r)
+		guest_abort((u64)r, mb->op, 0, 0);
+	pretouch((volatile u64 *)mb->samples_gpa, mb->iterations);
+	doorbell(DB_READY);
+	if (mb->ring == 3)
+		enter_ring3(measure, STACK3_TOP_GPA);
+	measure();
+}

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The contract between the host (minivmm/bench) and the freestanding guest.
+ * Included by both sides: fixed-width types only, no libc.
+ *
+ * Guest-physical layout (identity mapped, 2 MiB pages, 0..4 GiB):
+ *   0x00001000  GDT            0x00002000  IDT         0x00003000  TSS
+ *   0x00004000  PML4           0x00005000  PDPT        0x00006000  4 PDs
+ *   0x0000a000  mailbox page   0x00010000  guest image (GUEST_LOAD_GPA)
+ *   0x001f0000  ring-0 stack top, 0x001e0000 ring-3 stack top
+ *   0x00200000  sample buffer (RAM grows with the requested sample count)
+ *   0x80000000  fault region (its own memory slot, re-created between rounds)
+ *   0xc0000000  unbacked page: any access exits as MMIO to the VMM
+ */
+#ifndef EXITBENCH_PROTOCOL_H
+#define EXITBENCH_PROTOCOL_H
+
+#ifdef __KERNEL_GUEST__
+typedef unsigned char u8;
+typedef unsigned short u16;
+typedef unsigned int u32;
+typedef unsigned long long u64;
+#else
+#include <stdint.h>
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+#endif
+
+#define GDT_GPA		 0x1000ULL
+#define IDT_GPA		 0x2000ULL
+#define TSS_GPA		 0x3000ULL
+#define PML4_GPA	 0x4000ULL
+#define PDPT_GPA	 0x5000ULL
+#define PD_GPA		 0x6000ULL /* four pages: 0..4 GiB */
+#define MAILBOX_GPA	 0xa000ULL
+#define GUEST_LOAD_GPA	 0x10000ULL
+#define GUEST_MAX_SIZE	 0x1c0000ULL /* image must end below the stacks */
+#define STACK3_TOP_GPA	 0x1e0000ULL
+#define STACK0_TOP_GPA	 0x1f0000ULL
+#define SAMPLES_GPA	 0x200000ULL
+#define FAULT_REGION_GPA 0x80000000ULL
+#define MMIO_GPA	 0xc0000000ULL
+#define MMIO_EVENTFD_GPA 0xc0001000ULL
+#define IDENTITY_MAP_END 0x100000000ULL
+
+/* GDT selectors (GDT layout is fixed: see minivmm/longmode.c) */
+#define SEL_CODE0 0x08
+#define SEL_DATA0 0x10
+#define SEL_CODE3 0x1b /* 0x18 | RPL 3 */
+#define SEL_DATA3 0x23 /* 0x20 | RPL 3 */
+#define SEL_TSS	  0x28
+
+/*
+ * Doorbell: a 32-bit `out` to DOORBELL_PORT always exits to the VMM (no
+ * device claims it).  The value is one of DB_*; arguments are in the
+ * mailbox.
+ */
+#define DOORBELL_PORT  0x0e0
+#define PIO_USER_PORT  0x0e4 /* nobody claims it: KVM_EXIT_IO to our VMM */
+#define PIO_KERNEL_OUT 0x0e8 /* registered with KVM_IOEVENTFD */
+
+enum doorbell {
+	DB_READY = 1,	   /* guest is up and read the command */
+	DB_CAL_BEGIN = 2,  /* calibration: stats snapshot */
+	DB_CAL_END = 3,	   /* calibration: footprint of one doorbell */
+	DB_BEGIN = 4,	   /* timed loop starts: stats snapshot */
+	DB_END = 5,	   /* timed loop ended: stats snapshot */
+	DB_DONE = 6,	   /* command finished, results in mailbox */
+	DB_ABORT = 7,	   /* command failed: abort_* fields say why */
+	DB_REZAP = 8,	   /* ask the VMM to drop the fault region's mappings */
+};
+
+enum abort_reason {
+	ABORT_NONE = 0,
+	ABORT_UNKNOWN_CLASS = 1,
+	ABORT_EXCEPTION = 2, /* abort_arg = vector, abort_rip, abort_err */
+	ABORT_BAD_ARGS = 3,
+	ABORT_NO_SUPPORT = 4, /* the guest CPU lacks what the class needs */
+};
+
+#define MAILBOX_MAGIC 0x45584954424e4348ULL /* "EXITBNCH" */
+
+/* Guest operations; the host's class table maps class names to these. */
+enum guest_op {
+	OP_NULL = 0,
+	OP_CPUID = 1,
+	OP_PIO_OUT = 2,	   /* out to arg[0] (port) */
+	OP_MMIO_WRITE = 3, /* 32-bit store to arg[0] (gpa) */
+	OP_HLT = 4,
+	OP_FAULT_TOUCH = 5, /* one store per page of the fault region */
+	OP_TRIPLE_FAULT = 100,
+	OP_HANG = 101,
+	OP_RING_REPORT = 102, /* reports CS.RPL in result[0] */
+	/* 200..299: exitbench check (guests/checks.c, bench/check*.c) */
+	OP_CHECK_BASE = 200,
+};
+
+/* How an iteration's end is timestamped. */
+enum timer_kind {
+	TIMER_RDTSCP = 0, /* lfence; rdtsc ... rdtscp; lfence */
+	TIMER_LFENCE = 1, /* lfence; rdtsc ... lfence; rdtsc; lfence */
+};
+
+#define MAILBOX_ARGS	8
+#define MAILBOX_RESULTS 8
+
+struct mailbox {
+	u64 magic;
+	u32 op;		/* enum guest_op */
+	u32 ring;	/* 0 or 3: CPL of the timed loop */
+	u32 timer;	/* enum timer_kind */
+	u32 pad;
+	u64 iterations; /* timed, stored iterations */
+	u64 warmup;	/* iterations run first, not stored */
+	u64 samples_gpa;
+	u64 arg[MAILBOX_ARGS];
+	/* written by the guest */
+	u64 status; /* DB_DONE or DB_ABORT */
+	u64 abort_reason;
+	u64 abort_arg;
+	u64 abort_rip;
+	u64 abort_err;
+	u64 result[MAILBOX_RESULTS];
+};
+
+/* The first bytes of the guest image (guests/entry.S). */
+#define GUEST_HEADER_MAGIC 0x5453455547425845ULL /* "EXBGUEST" */
+struct guest_header {
+	u64 magic;
+	u64 entry;	/* 64-bit entry point, rdi = mailbox */
+	u64 vectors;	/* 32 exception stubs ... */
+	u64 vec_stride; /* ... this many bytes apart */
+	u64 image_end;	/* end of .bss */
+};
+
+#endif

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT */
+/* The one place where KVM exits are dispatched to the VMM's handlers. */
+#include <errno.h>
+#include <stdio.h>
+
+#include "minivmm/minivmm.h"
+
+static const char *const exit_names[] = {
+	[KVM_EXIT_UNKNOWN] = "UNKNOWN",
+	[KVM_EXIT_EXCEPTION] = "EXCEPTION",
+	[KVM_EXIT_IO] = "IO",
+	[KVM_EXIT_HYPERCALL] = "HYPERCALL",
+	[KVM_EXIT_DEBUG] = "DEBUG",
+	[KVM_EXIT_HLT] = "HLT",
+	[KVM_EXIT_MMIO] = "MMIO",
+	[KVM_EXIT_IRQ_WINDOW_OPEN] = "IRQ_WINDOW_OPEN",
+	[KVM_EXIT_SHUTDOWN] = "SHUTDOWN",
+	[KVM_EXIT_FAIL_ENTRY] = "FAIL_ENTRY",
+	[KVM_EXIT_INTR] = "INTR",
+	[KVM_EXIT_SET_TPR] = "SET_TPR",
+	[KVM_EXIT_TPR_ACCESS] = "TPR_ACCESS",
+	[KVM_EXIT_NMI] = "NMI",
+	[KVM_EXIT_INTERNAL_ERROR] = "INTERNAL_ERROR",
+	[KVM_EXIT_SYSTEM_EVENT] = "SYSTEM_EVENT",
+	[KVM_EXIT_IOAPIC_EOI] = "IOAPIC_EOI",
+	[KVM_EXIT_X86_RDMSR] = "X86_RDMSR",
+	[KVM_EXIT_X86_WRMSR] = "X86_WRMSR",
+	[KVM_EXIT_DIRTY_RING_FULL] = "DIRTY_RING_FULL",
+};
+
+const char *exit_reason_name(uint32_t reason)
+{
+	if (reason < sizeof(exit_names) / sizeof(exit_names[0]) && exit_names[reason])
+		return exit_names[reason];
+	return "(unknown)";
+}
+
+/* An exit that ends the run with an error: name it and where the guest was. */
+static int exit_error(struct vcpu *v, const char *detail)
+{
+	struct kvm_regs regs;
+	uint32_t reason = v->run->exit_reason;
+
+	errno = EIO;
+	if (vcpu_get_regs(v, &regs))
+		return mvm_fail("vcpu %d: unexpected exit KVM_EXIT_%s (%u)%s; RIP unavailable",
+				v->id, exit_reason_name(reason), reason, detail);
+	errno = EIO;
+	return mvm_fail("vcpu %d: unexpected exit KVM_EXIT_%s (%u)%s at RIP 0x%llx", v->id,
+			exit_reason_name(reason), reason, detail, (unsigned long long)regs.rip);
+}
+
+static enum exit_action dispatch_one(struct vcpu *v, const struct exit_handlers *h)
+{
+	struct kvm_run *r = v->run;
+	char detail[96] = "";
+
+	switch (r->exit_reason) {
+	case KVM_EXIT_IO:
+		if (!h->io)
+			break;
+		return h->io(h->ctx, v, r->io.port, r->io.direction == KVM_EXIT_IO_OUT, r->io.size,
+			     r->io.count, (uint8_t *)r + r->io.data_offset);
+	case KVM_EXIT_MMIO:
+		if (!h->mmio)
+			break;
+		return h->mmio(h->ctx, v, r->mmio.phys_addr, r->mmio.is_write, (int)r->mmio.len,
+			       r->mmio.data);
+	case KVM_EXIT_HLT:
+		if (h->hlt)
+			return h->hlt(h->ctx, v);
+		break;
+	case KVM_EXIT_HYPERCALL:
+		if (h->hypercall)
+			return h->hypercall(h->ctx, v, r);
+		break;
+	case KVM_EXIT_X86_RDMSR:
+	case KVM_EXIT_X86_WRMSR:
+		if (h->msr)
+			return h->msr(h->ctx, v, r);
+		break;
+	case KVM_EXIT_FAIL_ENTRY:
+		snprintf(detail, sizeof(detail), " (hardware entry failure reason 0x%llx)",
+			 (unsigned long long)r->fail_entry.hardware_entry_failure_reason);
+		break;
+	case KVM_EXIT_INTERNAL_ERROR:
+		snprintf(detail, sizeof(detail), " (suberror %u)", r->internal.suberror);
+		break;
+	case KVM_EXIT_SHUTDOWN:
+		snprintf(detail, sizeof(detail), " (triple fault)");
+		break;
+	default:
+		break;
+	}
+	if (r->exit_reason == KVM_EXIT_IO)
+		snprintf(detail, sizeof(detail), " (port 0x%x %s size %d)", r->io.port,
+			 r->io.direction == KVM_EXIT_IO_OUT ? "out" : "in", r->io.size);
+	else if (r->exit_reason == KVM_EXIT_MMIO)
+		snprintf(detail, sizeof(detail), " (gpa 0x%llx %s len %u)",
+			 (unsigned long long)r->mmio.phys_addr, r->mmio.is_write ? "write" : "read",
+			 r->mmio.len);
+	exit_error(v, detail);
+	return EXIT_ERROR;
+}
+
+int vcpu_run_loop(struct vcpu *v, const struct exit_handlers *h)
+{
+	for (;;) {
+		enum exit_action a;
+
+		if (vcpu_run(v))
+			return -1;
+		a = dispatch_one(v, h);
+		if (a == EXIT_STOP)
+			return 0;
+		if (a == EXIT_ERROR)
+			return -1;
+	}
+}

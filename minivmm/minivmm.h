@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * minivmm: a minimal VMM on the KVM API.  One VM, memory slots, up to two
+ * vCPUs started directly in 64-bit long mode, a guest loader, KVM binary
+ * statistics, capability and backend detection.
+ *
+ * Errors: every function that can fail returns -1 (or NULL) and leaves a
+ * message naming the operation, the object and strerror(errno) in
+ * mvm_error(); errno is preserved.  Nothing here exits the process.
+ */
+#ifndef EXITBENCH_MINIVMM_H
+#define EXITBENCH_MINIVMM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/kvm.h>
+
+/* ---- errors (error.c) ---- */
+const char *mvm_error(void);
+int mvm_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int mvm_fail_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- /dev/kvm and capabilities (kvm.c) ---- */
+struct kvm_sys {
+	int fd;
+	int api_version;
+	int vcpu_mmap_size;
+	const char *path;
+};
+
+int kvm_open(struct kvm_sys *kvm, const char *path);
+void kvm_close(struct kvm_sys *kvm);
+/* KVM_CHECK_EXTENSION on fd (system or VM); >0 means supported. */
+int kvm_cap(int fd, long cap);
+/* The capabilities every run needs; fails naming the first one missing. */
+int kvm_require_base_caps(struct kvm_sys *kvm);
+const char *kvm_cap_name(long cap);
+
+/* ---- KVM binary statistics (kvmstats.c) ---- */
+struct kvmstats {
+	int fd;
+	const char *owner; /* "vm" or "vcpu0" for messages */
+	struct kvm_stats_header hdr;
+	char *descs;		 /* hdr.num_desc descriptors */
+	size_t desc_size;	 /* sizeof(kvm_stats_desc) + name_size */
+	size_t data_size;	 /* bytes of the data block */
+	unsigned int nvalues;	 /* one per descriptor: first u64 of each */
+	uint64_t *scratch;	 /* data block read buffer */
+};
+
+int kvmstats_open(struct kvmstats *st, int owner_fd, const char *owner);
+void kvmstats_close(struct kvmstats *st);
+/* Index of a stat by name, or -1 when this kernel does not have it. */
+int kvmstats_find(const struct kvmstats *st, const char *name);
+const char *kvmstats_name(const struct kvmstats *st, unsigned int i);
+/* True for cumulative counters (deltas are meaningful). */
+bool kvmstats_cumulative(const struct kvmstats *st, unsigned int i);
+/* Read every stat's first value into out[0..nvalues). */
+int kvmstats_read(struct kvmstats *st, uint64_t *out);
+
+/* ---- VM and memory (vm.c) ---- */
+#define MVM_MAX_SLOTS 8
+#define MVM_MAX_VCPUS 2
+
+struct memslot {
+	bool used;
+	uint32_t flags;
+	uint64_t gpa, size;
+	void *hva;
+};
+
+struct vcpu;
+
+struct vm {
+	struct kvm_sys *kvm;
+	int fd;
+	struct memslot slot[MVM_MAX_SLOTS];
+	void *ram;
+	size_t ram_size;
+	struct vcpu *vcpu[MVM_MAX_VCPUS];
+	struct kvmstats stats;
+};
+
+/* Creates a VM with ram_size bytes of RAM at guest-physical 0 (slot 0). */
+int vm_create(struct vm *vm, struct kvm_sys *kvm, size_t ram_size);
+void vm_destroy(struct vm *vm);
+int vm_memslot_set(struct vm *vm, uint32_t slot, uint64_t gpa, uint64_t size, void *hva,
+		   uint32_t flags);
+int vm_memslot_delete(struct vm *vm, uint32_t slot);
+/* Delete and re-add a slot: KVM drops every stage-2 (EPT/NPT) mapping of
+ * it while the host pages stay. */
+int vm_memslot_recreate(struct vm *vm, uint32_t slot);
+/* Host address of a guest-physical range inside one slot, or NULL. */
+void *vm_gpa_to_hva(struct vm *vm, uint64_t gpa, size_t len);
+
+/* ---- long mode (longmode.c) ---- */
+/* Writes identity page tables (0..4 GiB, 2 MiB pages, user-accessible),
+ * the GDT, the TSS and an IDT whose first 32 gates point to vectors[i]
+ * (vector stubs vec_stride bytes apart) into guest RAM. */
+int vm_setup_longmode(struct vm *vm, uint64_t vectors, uint64_t vec_stride);
+/* Puts a vCPU in 64-bit mode at rip with stack rsp; rdi = arg. */
+int vcpu_enter_longmode(struct vcpu *vcpu, uint64_t rip, uint64_t rsp, uint64_t arg);
+
+/* ---- guest image (loader.c) ---- */
+struct guest_image {
+	uint64_t entry;
+	uint64_t vectors, vec_stride;
+	uint64_t end;
+};
+
+/* Copies image (a flat binary linked at load_gpa, starting with the guest
+ * header) into guest RAM and validates its header. */
+int guest_load(struct vm *vm, const void *image, size_t size, uint64_t load_gpa,
+	       struct guest_image *out);
+
+/* ---- vCPU and run loop (vcpu.c, exit.c) ---- */
+struct vcpu {
+	struct vm *vm;
+	int id;
+	int fd;
+	struct kvm_run *run;
+	size_t run_size;
+	struct kvmstats stats;
+};
+
+struct vcpu *vcpu_create(struct vm *vm, int id);
+void vcpu_destroy(struct vcpu *vcpu);
+/* KVM_SET_CPUID2 from KVM_GET_SUPPORTED_CPUID (the host's view). */
+int vcpu_set_cpuid_supported(struct vcpu *vcpu);
+int vcpu_get_regs(struct vcpu *vcpu, struct kvm_regs *regs);
+/* Returns 0, or -1 with errno (EINTR: a signal arrived, run->exit_reason
+ * is KVM_EXIT_INTR). */
+int vcpu_run(struct vcpu *vcpu);
+/* KVM_GET_TSC_KHZ, or 0 when the kernel cannot say. */
+uint64_t vcpu_tsc_khz(struct vcpu *vcpu);
+
+const char *exit_reason_name(uint32_t reason);
+
+/* What the VMM does with an exit: continue, stop the run loop, or fail. */
+enum exit_action { EXIT_CONTINUE = 0, EXIT_STOP = 1, EXIT_ERROR = -1 };
+
+struct exit_handlers {
+	void *ctx;
+	/* Port I/O: data points into the kvm_run page (count * size bytes). */
+	enum exit_action (*io)(void *ctx, struct vcpu *v, uint16_t port, bool out, int size,
+			       uint32_t count, uint8_t *data);
+	enum exit_action (*mmio)(void *ctx, struct vcpu *v, uint64_t gpa, bool write, int len,
+				 uint8_t *data);
+	enum exit_action (*hlt)(void *ctx, struct vcpu *v);
+	enum exit_action (*hypercall)(void *ctx, struct vcpu *v, struct kvm_run *run);
+	enum exit_action (*msr)(void *ctx, struct vcpu *v, struct kvm_run *run);
+};
+
+/*
+ * The one exit dispatcher: runs the vCPU until a handler says EXIT_STOP.
+ * Exits without a handler, shutdown (triple fault), failed entry and
+ * internal errors end the loop with an error naming the exit reason and
+ * the guest RIP.  Returns 0 on EXIT_STOP, -1 on error (errno EINTR when a
+ * signal interrupted KVM_RUN).
+ */
+int vcpu_run_loop(struct vcpu *vcpu, const struct exit_handlers *h);
+
+/* ---- backend detection (backend.c) ---- */
+enum backend_kind { BACKEND_VMX, BACKEND_SVM, BACKEND_OTHER };
+
+struct backend {
+	enum backend_kind kind;
+	char name[16];	 /* "vmx", "svm", or "other" */
+	char module[32]; /* kvm_intel, kvm_amd, kvm_pvm, ... */
+	char vendor[13]; /* CPUID vendor string */
+	bool nested;	 /* host itself runs under a hypervisor (CPUID.1:ECX[31]) */
+	char hypervisor[13]; /* CPUID 0x40000000 signature when nested */
+	bool host_vmx, host_svm; /* CPU flags the host sees */
+};
+
+/* sysfs_root: "/sys" normally; tests point it at a fake tree. */
+int backend_detect(struct backend *b, const char *sysfs_root);
+/* The hypercall instruction for this CPU: "vmcall" or "vmmcall". */
+const char *backend_hypercall_insn(const struct backend *b);
+
+#endif

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/* VM creation, memory slots, guest-physical to host address. */
+#include <errno.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "minivmm/minivmm.h"
+
+/* KVM on Intel wants three pages for the real-mode TSS below 4 GiB; we never
+ * use real mode, but the ioctl must be made before vCPUs run.  The address
+ * is above everything the guest maps. */
+#define TSS_ADDR 0xfffbd000UL
+
+int vm_create(struct vm *vm, struct kvm_sys *kvm, size_t ram_size)
+{
+	memset(vm, 0, sizeof(*vm));
+	vm->kvm = kvm;
+	vm->stats.fd = -1;
+	vm->fd = ioctl(kvm->fd, KVM_CREATE_VM, 0);
+	if (vm->fd < 0)
+		return mvm_fail_errno("KVM_CREATE_VM on %s", kvm->path);
+	if (kvm_cap(kvm->fd, KVM_CAP_SET_TSS_ADDR) > 0 &&
+	    ioctl(vm->fd, KVM_SET_TSS_ADDR, TSS_ADDR) < 0) {
+		mvm_fail_errno("KVM_SET_TSS_ADDR 0x%lx", TSS_ADDR);
+		goto fail;
+	}
+	vm->ram = mmap(NULL, ram_size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (vm->ram == MAP_FAILED) {
+		vm->ram = NULL;
+		mvm_fail_errno("mmap %zu bytes of guest RAM", ram_size);
+		goto fail;
+	}
+	vm->ram_size = ram_size;
+	if (vm_memslot_set(vm, 0, 0, ram_size, vm->ram, 0))
+		goto fail;
+	if (kvmstats_open(&vm->stats, vm->fd, "vm"))
+		goto fail;
+	return 0;
+fail:
+	vm_destroy(vm);
+	return -1;
+}
+
+void vm_destroy(struct vm *vm)
+{
+	for (int i = 0; i < MVM_MAX_VCPUS; i++)
+		if (vm->vcpu[i])
+			vcpu_destroy(vm->vcpu[i]);
+	kvmstats_close(&vm->stats);
+	if (vm->fd >= 0)
+		close(vm->fd);
+	if (vm->ram)
+		munmap(vm->ram, vm->ram_size);
+	vm->fd = -1;
+	vm->ram = NULL;
+}
+
+int vm_memslot_set(struct vm *vm, uint32_t slot, uint64_t gpa, uint64_t size, void *hva,
+		   uint32_t flags)
+{
+	struct kvm_userspace_memory_region r = {
+		.slot = slot,
+		.flags = flags,
+		.guest_phys_addr = gpa,
+		.memory_size = size,
+		.userspace_addr = (uint64_t)(uintptr_t)hva,
+	};
+
+	if (slot >= MVM_MAX_SLOTS) {
+		errno = EINVAL;
+		return mvm_fail("memory slot %u: only %d slots", slot, MVM_MAX_SLOTS);
+	}
+	if (ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &r) < 0)
+		return mvm_fail_errno("KVM_SET_USER_MEMORY_REGION slot %u gpa 0x%llx size 0x%llx",
+				      slot, (unsigned long long)gpa, (unsigned long long)size);
+	vm->slot[slot] = (struct memslot){
+		.used = size != 0, .flags = flags, .gpa = gpa, .size = size, .hva = hva};
+	return 0;
+}
+
+int vm_memslot_delete(struct vm *vm, uint32_t slot)
+{
+	struct memslot s = vm->slot[slot];
+
+	return vm_memslot_set(vm, slot, s.gpa, 0, s.hva, s.flags);
+}
+
+void *vm_gpa_to_hva(struct vm *vm, uint64_t gpa, size_t len)
+{
+	for (int i = 0; i < MVM_MAX_SLOTS; i++) {
+		const struct memslot *s = &vm->slot[i];
+
+		if (s->used && gpa >= s->gpa && len <= s->size && gpa - s->gpa <= s->size - len)
+			return (char *)s->hva + (gpa - s->gpa);
+	}
+	return NULL;
+}
+
+int vm_memslot_recreate(struct vm *vm, uint32_t slot)
+{
+	struct memslot s = vm->slot[slot];
+
+	if (vm_memslot_delete(vm, slot))
+		return -1;
+	return vm_memslot_set(vm, slot, s.gpa, s.size, s.hva, s.flags);
+}

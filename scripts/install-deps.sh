@@ -1,0 +1,26 @@
+#!/bin/sh
+# Installs the Debian packages exitbench needs, only those missing.
+# Idempotent: with everything present it runs no apt-get at all.
+set -eu
+
+PKGS="gcc make pkg-config binutils libjansson-dev libtracefs-dev libtraceevent-dev \
+libpfm4-dev gnuplot-nox perl"
+
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: missing Debian packages:$missing; run as root or install them" >&2
+	exit 2
+fi
+echo "install-deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+if ! apt-get install -y -q --no-install-recommends $missing; then
+	apt-get update -q
+	apt-get install -y -q --no-install-recommends $missing
+fi

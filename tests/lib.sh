@@ -1,0 +1,46 @@
+# Shared by the shell tests: TAP helpers and the binary under test.
+# EXITBENCH (the binary) is set by `make check`; default: build/exitbench.
+: "${EXITBENCH:=$(cd "$(dirname "$0")/.." && pwd)/build/exitbench}"
+T_N=0
+T_FAIL=0
+TMP=$(mktemp -d /tmp/exitbench-test.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+
+ok() { # ok COND-STATUS DESCRIPTION
+	T_N=$((T_N + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $T_N - $2"
+	else
+		echo "not ok $T_N - $2"
+		T_FAIL=$((T_FAIL + 1))
+	fi
+}
+
+skip() {
+	T_N=$((T_N + 1))
+	echo "ok $T_N # SKIP $1"
+}
+
+done_testing() {
+	echo "1..$T_N"
+	[ "$T_FAIL" -eq 0 ]
+}
+
+# Runs the binary; sets OUT, ERR, RC.
+run() {
+	"$EXITBENCH" "$@" >"$TMP/out" 2>"$TMP/err"
+	RC=$?
+	OUT=$(cat "$TMP/out")
+	ERR=$(cat "$TMP/err")
+}
+
+# json FILE PERL-EXPR: evaluates EXPR with $j = decoded document; prints result.
+json() {
+	perl -MJSON::PP -e 'local $/; open my $f, "<", $ARGV[0] or die "$ARGV[0]: $!";
+		my $j = JSON::PP->new->decode(<$f>); my $r = eval $ARGV[1]; die $@ if $@;
+		print defined $r ? $r : "undef"' "$1" "$2"
+}
+
+have_kvm() {
+	[ -r /dev/kvm ] && [ -w /dev/kvm ]
+}
