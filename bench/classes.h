@@ -23,6 +23,7 @@ struct class_run;
 struct class_check {
 	const char *stat;
 	double per_iter;
+	bool at_least; /* per_iter is a lower bound (pause-loop exiting) */
 };
 
 struct exit_class {
@@ -32,12 +33,17 @@ struct exit_class {
 	uint32_t op;		/* guests/protocol.h OP_* */
 	struct class_check checks[MAX_CHECKS];
 	bool hidden;		/* test-only: runnable by name, not in `list` or `all` */
-	/* Host side: set up before the guest runs (slots, args); may be NULL. */
+	bool cpl0_only;		/* privileged instruction: no --ring 3 */
+	const char *aux_name;	/* a second per-iteration series, e.g. "wakeup" */
+	/* Host side, before the vCPU exists (irqchip, VM capabilities). */
+	int (*vm_setup)(struct class_run *cr);
+	/* Host side, before the guest runs (slots, ioeventfds, args). */
 	int (*setup)(struct class_run *cr);
 	/* The guest rang DB_REZAP: drop the fault region's mappings. */
 	int (*rezap)(struct class_run *cr);
 	/* NULL when this host can run the class, else why not (static text). */
 	const char *(*unsupported)(const struct backend *b, struct kvm_sys *kvm);
+	const char *vmx, *svm; /* the exit on Intel VT-x / AMD-V (docs/classes.md) */
 };
 
 extern const struct exit_class exit_classes[];

@@ -20,6 +20,8 @@ struct run_opts {
 	bool quick, quiet, keep_samples, strict, progress;
 	int ring;
 	int timer; /* -1: probe */
+	unsigned int repeat;
+	int cpu, cpu2; /* -1: not pinned */
 	unsigned int timeout_s;
 	const char *json, *csv, *md;
 	const char *save_dir; /* NULL: do not save */

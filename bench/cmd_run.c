@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "bench/cli.h"
+#include "bench/pin.h"
 #include "bench/result.h"
 #include "guests/protocol.h"
 
@@ -28,6 +30,9 @@ static const char run_usage[] =
 	"      --ring 0|3        CPL of the timed loop (default 0)\n"
 	"      --timer T         auto|rdtscp|lfence (default auto: probe rdtscp)\n"
 	"      --timeout S       watchdog per class in seconds (default 60)\n"
+	"      --repeat K        K independent runs per class, fresh VM each; the result\n"
+	"                        is the run with the middle median, the spread is reported\n"
+	"      --cpu N           pin the vCPU thread to CPU N (--cpu2 M: the second vCPU)\n"
 	"      --json F  --csv F  --md F   write the result (atomically)\n"
 	"      --save[=DIR]      save JSON under DIR/hosts/<microarch>/ (default DIR: results)\n"
 	"      --raw             keep every sample in the JSON\n"
@@ -39,7 +44,7 @@ static const char run_usage[] =
 	"environment error\n";
 
 enum { O_QUICK = 256, O_RING, O_TIMER, O_TIMEOUT, O_JSON, O_CSV, O_MD, O_SAVE, O_RAW, O_KVM,
-       O_STRICT, O_PROGRESS };
+       O_STRICT, O_PROGRESS, O_REPEAT, O_CPU, O_CPU2 };
 
 static const struct option run_long[] = {
 	{"class", required_argument, 0, 'c'},	{"samples", required_argument, 0, 'n'},
@@ -50,7 +55,8 @@ static const struct option run_long[] = {
 	{"md", required_argument, 0, O_MD},	{"save", optional_argument, 0, O_SAVE},
 	{"raw", no_argument, 0, O_RAW},		{"kvm", required_argument, 0, O_KVM},
 	{"strict", no_argument, 0, O_STRICT},	{"progress", no_argument, 0, O_PROGRESS},
-	{"quiet", no_argument, 0, 'q'},
+	{"quiet", no_argument, 0, 'q'},	{"repeat", required_argument, 0, O_REPEAT},
+	{"cpu", required_argument, 0, O_CPU},	{"cpu2", required_argument, 0, O_CPU2},
 	{"help", no_argument, 0, 'h'},		{0, 0, 0, 0},
 };
 
@@ -121,6 +127,17 @@ static int parse_one(int c, struct run_opts *o, bool *samples_set, bool *warmup_
 	case O_PROGRESS:
 		o->progress = true;
 		return 0;
+	case O_REPEAT:
+		if (parse_u64("--repeat", optarg, 1, MAX_REPEAT, &v))
+			return EXIT_USAGE;
+		o->repeat = (unsigned int)v;
+		return 0;
+	case O_CPU:
+	case O_CPU2:
+		if (parse_u64(c == O_CPU ? "--cpu" : "--cpu2", optarg, 0, CPU_SETSIZE - 1, &v))
+			return EXIT_USAGE;
+		*(c == O_CPU ? &o->cpu : &o->cpu2) = (int)v;
+		return 0;
 	case 'q':
 		o->quiet = true;
 		return 0;
@@ -141,6 +158,8 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->timer = -1;
 	o->timeout_s = 60;
+	o->repeat = 1;
+	o->cpu = o->cpu2 = -1;
 	o->kvm_path = "/dev/kvm";
 	join_command_line(argc, argv, o->command_line, sizeof(o->command_line));
 	optind = 1;
@@ -209,7 +228,7 @@ static void run_all(struct run_opts *o, struct kvm_sys *kvm, struct run_result *
 		struct class_result *c = &r->classes[r->nclasses];
 
 		progress(o, i, o->nclasses, o->classes[i]->name, t0);
-		run_class(kvm, &r->host.backend, o->classes[i], &r->params, c);
+		run_class_repeated(kvm, &r->host.backend, o->classes[i], &r->params, c);
 		r->nclasses++;
 		if (c->status == CLASS_FAILED)
 			fprintf(stderr, "%sexitbench: class %s failed: %s\n",
@@ -322,6 +341,12 @@ static int setup_run(struct run_opts *o, struct kvm_sys *kvm, struct run_result 
 					.keep_samples = o->keep_samples,
 					.timer = o->timer};
 	r->quick = o->quick;
+	r->params.repeat = o->repeat;
+	r->params.cpu = o->cpu;
+	r->params.cpu2 = o->cpu2;
+	r->params.cpus_siblings = cpus_are_siblings(o->cpu, o->cpu2);
+	if (o->cpu >= 0 && pin_thread(o->cpu))
+		return usage_error("%s", mvm_error());
 	runner_install_signals();
 	if (o->timer < 0)
 		r->params.timer = probe_timer(kvm, &r->host.backend, o->timeout_s, r->timer_note,

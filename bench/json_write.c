@@ -93,6 +93,21 @@ static json_t *quantiles_json(const struct class_result *c)
 	return q;
 }
 
+static json_t *repeat_json(const struct class_result *c)
+{
+	json_t *m = json_array();
+	double lo = INFINITY, hi = -INFINITY;
+
+	for (unsigned int i = 0; i < c->nrepeat; i++) {
+		json_array_append_new(m, json_real(c->repeat_medians[i]));
+		lo = fmin(lo, c->repeat_medians[i]);
+		hi = fmax(hi, c->repeat_medians[i]);
+	}
+	return json_pack("{s:i, s:o, s:o, s:o}", "runs", (int)c->nrepeat, "medians", m,
+			 "spread", num(hi - lo),
+			 "spread_pct", num(c->sum.median ? 100 * (hi - lo) / c->sum.median : NAN));
+}
+
 static json_t *class_json(const struct class_result *c)
 {
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i}", "name", c->cls->name,
@@ -101,6 +116,7 @@ static json_t *class_json(const struct class_result *c)
 
 	if (c->status != CLASS_OK)
 		return o;
+	json_object_set_new(o, "cpl", json_integer(c->cpl));
 	json_object_set_new(o, "iterations", json_integer((json_int_t)c->iterations));
 	json_object_set_new(o, "warmup", json_integer((json_int_t)c->warmup));
 	json_object_set_new(o, "stats", stats_json(&c->sum));
@@ -118,16 +134,26 @@ static json_t *class_json(const struct class_result *c)
 		json_object_set_new(o, "samples", samples_json(c));
 	json_object_set_new(o, "wall_seconds", json_real(c->wall_seconds));
 	json_object_set_new(o, "rezaps", json_integer((json_int_t)c->rezaps));
+	json_object_set_new(o, "repeat", repeat_json(c));
+	if (c->has_aux)
+		json_object_set_new(o, "aux", json_pack("{s:s, s:o}", "name", c->cls->aux_name,
+							"stats", stats_json(&c->aux)));
 	return o;
+}
+
+static json_t *pin_json(int cpu)
+{
+	return cpu >= 0 ? json_integer(cpu) : json_null();
 }
 
 static json_t *result_json(const struct run_result *r)
 {
 	json_t *classes = json_array();
+	json_t *doc;
 
 	for (unsigned int i = 0; i < r->nclasses; i++)
 		json_array_append_new(classes, class_json(&r->classes[i]));
-	return json_pack("{s:s, s:{s:s, s:s, s:s}, s:s, s:s, s:b, s:s, s:o, s:{s:I, s:I, s:i, "
+	doc = json_pack("{s:s, s:{s:s, s:s, s:s}, s:s, s:s, s:b, s:s, s:o, s:{s:I, s:I, s:i, "
 			 "s:b, s:i, s:s, s:s}, s:s, s:o, s:o}",
 			 "schema", RESULT_SCHEMA, "tool", "name", "exitbench", "version",
 			 EXITBENCH_VERSION, "command_line", r->command_line, "started_utc",
@@ -139,6 +165,15 @@ static json_t *result_json(const struct run_result *r)
 			 "timer_note", r->timer_note, "units", "tsc_ticks", "overhead",
 			 json_pack("{s:s, s:o}", "class", "null", "median", num(r->null_median)),
 			 "classes", classes);
+	if (doc) {
+		json_t *opt = json_object_get(doc, "options");
+
+		json_object_set_new(opt, "repeat", json_integer(r->params.repeat));
+		json_object_set_new(opt, "cpu", pin_json(r->params.cpu));
+		json_object_set_new(opt, "cpu2", pin_json(r->params.cpu2));
+		json_object_set_new(opt, "cpus_siblings", json_boolean(r->params.cpus_siblings));
+	}
+	return doc;
 }
 
 static int dump(FILE *f, const void *arg)

@@ -14,6 +14,7 @@
 
 #define MAX_STATS 128
 #define QUANTILES 1001 /* q = 0, 0.001, ..., 1 */
+#define MAX_REPEAT 64
 
 enum class_status { CLASS_OK, CLASS_SKIPPED, CLASS_FAILED, CLASS_INTERRUPTED };
 
@@ -21,6 +22,7 @@ struct check_result {
 	const char *stat;
 	double expected, measured;
 	bool available; /* the kernel has this stat */
+	bool at_least;	/* expected is a lower bound */
 	bool ok;
 };
 
@@ -49,6 +51,11 @@ struct class_result {
 	uint64_t tsc_khz;
 	double wall_seconds;
 	uint64_t rezaps;
+	int cpl; /* the CPL the guest reported for its timed loop (CS.RPL) */
+	unsigned int nrepeat;		 /* runs behind this result (--repeat) */
+	double repeat_medians[MAX_REPEAT]; /* their medians; this result is the middle one */
+	bool has_aux;
+	struct summary aux; /* the class's second series (cls->aux_name) */
 };
 
 struct run_params {
@@ -58,6 +65,9 @@ struct run_params {
 	unsigned int timeout_s;
 	bool keep_samples;
 	int timer; /* guests/protocol.h TIMER_* */
+	unsigned int repeat; /* independent runs per class, fresh VM each */
+	int cpu, cpu2;	     /* pinning of vCPU 0 / vCPU 1 threads, -1: none */
+	bool cpus_siblings;  /* cpu and cpu2 are SMT siblings */
 };
 
 /* Host-side state of one class run; class hooks see it. */
@@ -66,8 +76,11 @@ struct class_run {
 	struct vcpu *vcpu;
 	const struct exit_class *cls;
 	const struct run_params *p;
+	const struct backend *backend;
 	struct class_result *res;
 	uint64_t args[8];
+	int efd;	       /* ioeventfd's eventfd, or -1 */
+	void *dirty_bitmap;    /* KVM_GET_DIRTY_LOG buffer */
 	void *region; /* fault region host memory */
 	size_t region_size;
 	/* counters */
@@ -87,6 +100,11 @@ void runner_install_signals(void);
  * cannot even start (res->reason says why). */
 int run_class(struct kvm_sys *kvm, const struct backend *b, const struct exit_class *cls,
 	      const struct run_params *p, struct class_result *res);
+/* run_class p->repeat times (fresh VM each): res is the middle-median run,
+ * with every run's median in res->repeat_medians. */
+int run_class_repeated(struct kvm_sys *kvm, const struct backend *b,
+		       const struct exit_class *cls, const struct run_params *p,
+		       struct class_result *res);
 void class_result_free(struct class_result *res);
 
 /*

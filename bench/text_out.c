@@ -39,6 +39,27 @@ static void table_row(const struct class_result *c, FILE *out)
 		verdict(c));
 }
 
+/* Lines under the table: unverified reasons, repeat spread, aux series. */
+static void table_notes(const struct class_result *c, FILE *out)
+{
+	double lo = INFINITY, hi = -INFINITY;
+
+	if (c->status != CLASS_OK)
+		return;
+	if (!c->verified)
+		fprintf(out, "  %s unverified: %s\n", c->cls->name, c->reason);
+	for (unsigned int k = 0; k < c->nrepeat; k++) {
+		lo = fmin(lo, c->repeat_medians[k]);
+		hi = fmax(hi, c->repeat_medians[k]);
+	}
+	if (c->nrepeat > 1)
+		fprintf(out, "  %s: %u runs, medians %.0f..%.0f (spread %.1f%%)\n", c->cls->name,
+			c->nrepeat, lo, hi, c->sum.median ? 100 * (hi - lo) / c->sum.median : 0);
+	if (c->has_aux)
+		fprintf(out, "  %s %s: median %.0f, p10 %.0f, p90 %.0f, p99 %.0f\n", c->cls->name,
+			c->cls->aux_name, c->aux.median, c->aux.p10, c->aux.p90, c->aux.p99);
+}
+
 void result_print_table(const struct run_result *r, FILE *out)
 {
 	const struct host_info *h = &r->host;
@@ -50,6 +71,10 @@ void result_print_table(const struct run_result *r, FILE *out)
 		h->backend.module, h->backend.nested ? ", nested under " : "",
 		h->backend.nested ? h->backend.hypervisor : "", r->params.ring,
 		timer_name(r->params.timer));
+	if (r->timer_note[0])
+		fprintf(out, "timer note: %s\n", r->timer_note);
+	if (r->params.cpu >= 0)
+		fprintf(out, "vCPU pinned to CPU %d\n", r->params.cpu);
 	if (h->backend.kind == BACKEND_OTHER)
 		fprintf(out, "note: not a VT-x/AMD-V backend: these are not hardware VM-exit "
 			     "costs\n");
@@ -59,12 +84,8 @@ void result_print_table(const struct run_result *r, FILE *out)
 		"check");
 	for (unsigned int i = 0; i < r->nclasses; i++)
 		table_row(&r->classes[i], out);
-	for (unsigned int i = 0; i < r->nclasses; i++) {
-		const struct class_result *c = &r->classes[i];
-
-		if (c->status == CLASS_OK && !c->verified)
-			fprintf(out, "  %s unverified: %s\n", c->cls->name, c->reason);
-	}
+	for (unsigned int i = 0; i < r->nclasses; i++)
+		table_notes(&r->classes[i], out);
 	if (r->partial)
 		fprintf(out, "PARTIAL RUN: %s\n", r->partial_reason);
 }

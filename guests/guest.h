@@ -12,9 +12,17 @@ static inline void outl(u16 port, u32 v)
 	asm volatile("outl %0, %1" : : "a"(v), "Nd"(port) : "memory");
 }
 
+/* At CPL3 the doorbell is a store to an unbacked page (an MMIO exit on
+ * every backend): some refuse port I/O at CPL3 even with IOPL 3. */
 static inline void doorbell(u32 v)
 {
-	outl(DOORBELL_PORT, v);
+	u16 cs;
+
+	asm volatile("mov %%cs, %0" : "=r"(cs));
+	if ((cs & 3) == 3)
+		*(volatile u32 *)DOORBELL_MMIO_GPA = v;
+	else
+		outl(DOORBELL_PORT, v);
 }
 
 /* Serialized TSC reads around the measured instruction (Intel's
@@ -60,5 +68,34 @@ struct guest_op_desc {
 };
 
 const struct guest_op_desc *guest_find_op(u32 op);
+
+/* Exceptions an op provokes on purpose: guest_trap skips the instruction
+ * (guest_expected_len bytes) and resumes; others abort the command. */
+extern volatile u64 guest_expected_vector, guest_expected_len, guest_exceptions_seen;
+/* The command's second per-iteration series (mailbox aux_gpa), or 0. */
+extern volatile u64 *guest_aux;
+/* Interrupt vectors >= 32 (ops.c): count, timestamp, EOI. */
+void guest_interrupt(u64 vector);
+
+static inline u64 rdmsr(u32 msr)
+{
+	u32 lo, hi;
+
+	asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr) : "memory");
+	return ((u64)hi << 32) | lo;
+}
+
+static inline void wrmsr(u32 msr, u64 v)
+{
+	asm volatile("wrmsr" : : "c"(msr), "a"((u32)v), "d"((u32)(v >> 32)) : "memory");
+}
+
+static inline u64 rdtsc_plain(void)
+{
+	u32 lo, hi;
+
+	asm volatile("rdtsc" : "=a"(lo), "=d"(hi) : : "memory");
+	return ((u64)hi << 32) | lo;
+}
 
 #endif

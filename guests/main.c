@@ -7,11 +7,13 @@
 #include "guests/guest.h"
 
 void guest_main(volatile struct mailbox *mb);
-void guest_exception(u64 *frame);
+void guest_trap(u64 *frame);
 void enter_ring3(void (*fn)(void), u64 rsp);
 /* exitbench check: functional checks (guests/checks.c), ops >= OP_CHECK_BASE. */
 void check_main(volatile struct mailbox *mb);
 
+volatile u64 guest_expected_vector = ~0ULL, guest_expected_len, guest_exceptions_seen;
+volatile u64 *guest_aux; /* second per-iteration series, when the op has one */
 static const struct guest_op_desc *cur;
 static int rdtscp_ok;
 
@@ -28,10 +30,22 @@ static void guest_abort(u64 reason, u64 arg, u64 rip, u64 err)
 		doorbell(DB_ABORT);
 }
 
-/* frame: vector, error code, rip, cs, rflags, rsp, ss */
-void guest_exception(u64 *frame)
+/* frame: 15 saved registers (r15 first), vector, error code, rip, cs,
+ * rflags, rsp, ss.  Returns to resume; aborts on an unexpected exception. */
+void guest_trap(u64 *frame)
 {
-	guest_abort(ABORT_EXCEPTION, frame[0], frame[2], frame[1]);
+	u64 *hw = frame + 15;
+
+	if (hw[0] >= 32) {
+		guest_interrupt(hw[0]);
+		return;
+	}
+	if (hw[0] == guest_expected_vector) {
+		guest_exceptions_seen++;
+		hw[2] += guest_expected_len; /* skip the faulting instruction */
+		return;
+	}
+	guest_abort(ABORT_EXCEPTION, hw[0], hw[2], hw[1]);
 }
 
 /* Touch one byte per page so the timed loop takes no first-touch faults. */
@@ -87,7 +101,9 @@ static void special_ops(volatile struct mailbox *mb)
 		} __attribute__((packed)) idtr = {0, 0};
 		asm volatile("lidt %0; ud2" : : "m"(idtr));
 	}
-	if (mb->op == OP_HANG)
+	/* OP_HANG passes the 1-iteration preflight, then hangs (the wall-clock
+	 * watchdog); OP_HANG_NOW hangs at once (the preflight's CPU watchdog). */
+	if ((mb->op == OP_HANG && mb->iterations > 1) || mb->op == OP_HANG_NOW)
 		for (;;)
 			asm volatile("pause");
 }
@@ -109,6 +125,9 @@ void guest_main(volatile struct mailbox *mb)
 	if (r)
 		guest_abort((u64)r, mb->op, 0, 0);
 	pretouch((volatile u64 *)mb->samples_gpa, mb->iterations);
+	guest_aux = (volatile u64 *)mb->aux_gpa;
+	if (guest_aux)
+		pretouch(guest_aux, mb->iterations);
 	doorbell(DB_READY);
 	if (mb->ring == 3)
 		enter_ring3(measure, STACK3_TOP_GPA);

@@ -69,6 +69,190 @@ static void op_fault_touch(u64 i)
 	fault_base[(i % fault_pages) * 4096] = (u8)i;
 }
 
+static int setup_pio_in(volatile struct mailbox *mb)
+{
+	pio_port = (u16)mb->arg[0];
+	return 0;
+}
+
+static void op_pio_in(u64 i)
+{
+	u8 v;
+
+	(void)i;
+	asm volatile("inb %1, %0" : "=a"(v) : "Nd"(pio_port) : "memory");
+}
+
+/* ---- hlt woken by a self-IPI through the in-kernel x2APIC ---- */
+static volatile u64 irq_tsc, irq_count;
+
+void guest_interrupt(u64 vector)
+{
+	(void)vector;
+	irq_tsc = rdtsc_plain();
+	irq_count++;
+	wrmsr(X2APIC_MSR_BASE + 0x0b, 0); /* EOI */
+}
+
+static int setup_hlt_ipi(volatile struct mailbox *mb)
+{
+	u32 a, b, c, d;
+
+	(void)mb;
+	cpuid(1, 0, &a, &b, &c, &d);
+	if (!(c & (1u << 21)))
+		return ABORT_NO_SUPPORT; /* no x2APIC */
+	wrmsr(0x1b, rdmsr(0x1b) | (1u << 11) | (1u << 10)); /* APIC on, x2APIC mode */
+	wrmsr(X2APIC_MSR_BASE + 0x0f, 0x1ff);		     /* SVR: enabled, spurious 0xff */
+	return 0;
+}
+
+/* The IPI is pending before hlt, so KVM does not block: it handles the hlt,
+ * injects the interrupt and resumes.  aux[i]: hlt to handler entry. */
+static void op_hlt_ipi(u64 i)
+{
+	u64 t;
+
+	wrmsr(X2APIC_MSR_BASE + 0x3f, IPI_VECTOR); /* SELF IPI */
+	t = rdtsc_plain();
+	asm volatile("sti; hlt; cli" ::: "memory");
+	if (guest_aux)
+		guest_aux[i] = irq_tsc - t;
+}
+
+/* ---- hypercalls ---- */
+static u64 hc_args[5];
+
+static int setup_hypercall(volatile struct mailbox *mb)
+{
+	for (int i = 0; i < 5; i++)
+		hc_args[i] = mb->arg[i];
+	return 0;
+}
+
+static void op_hypercall(u64 i)
+{
+	u64 ret;
+
+	(void)i;
+	if (hc_args[0])
+		asm volatile("vmmcall"
+			     : "=a"(ret)
+			     : "a"(hc_args[1]), "b"(hc_args[2]), "c"(hc_args[3]), "d"(hc_args[4])
+			     : "memory");
+	else
+		asm volatile("vmcall"
+			     : "=a"(ret)
+			     : "a"(hc_args[1]), "b"(hc_args[2]), "c"(hc_args[3]), "d"(hc_args[4])
+			     : "memory");
+}
+
+/* ---- single instructions ---- */
+static u32 msr_index, pmc_index;
+static u64 xcr0, cr8_val, pause_count;
+
+static int setup_rdmsr(volatile struct mailbox *mb)
+{
+	msr_index = (u32)mb->arg[0];
+	return 0;
+}
+
+static void op_rdmsr(u64 i)
+{
+	(void)i;
+	(void)rdmsr(msr_index);
+}
+
+static int setup_xsetbv(volatile struct mailbox *mb)
+{
+	u32 a, b, c, d, lo, hi;
+	u64 cr4;
+
+	(void)mb;
+	cpuid(1, 0, &a, &b, &c, &d);
+	if (!(c & (1u << 26)))
+		return ABORT_NO_SUPPORT; /* no XSAVE */
+	asm volatile("mov %%cr4, %0" : "=r"(cr4));
+	asm volatile("mov %0, %%cr4" : : "r"(cr4 | (1ull << 18)) : "memory"); /* OSXSAVE */
+	asm volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	xcr0 = ((u64)hi << 32) | lo;
+	return 0;
+}
+
+static void op_xsetbv(u64 i)
+{
+	(void)i;
+	asm volatile("xsetbv" : : "c"(0), "a"((u32)xcr0), "d"((u32)(xcr0 >> 32)) : "memory");
+}
+
+static int setup_rdpmc(volatile struct mailbox *mb)
+{
+	u32 a, b, c, d;
+
+	pmc_index = (u32)mb->arg[0];
+	cpuid(0, 0, &a, &b, &c, &d);
+	if (a < 0xa)
+		return ABORT_NO_SUPPORT;
+	cpuid(0xa, 0, &a, &b, &c, &d);
+	if ((a & 0xff) == 0 || ((a >> 8) & 0xff) == 0)
+		return ABORT_NO_SUPPORT; /* no architectural PMU counters */
+	return 0;
+}
+
+static void op_rdpmc(u64 i)
+{
+	u32 lo, hi;
+
+	(void)i;
+	asm volatile("rdpmc" : "=a"(lo), "=d"(hi) : "c"(pmc_index) : "memory");
+}
+
+static int setup_cr8(volatile struct mailbox *mb)
+{
+	(void)mb;
+	asm volatile("mov %%cr8, %0" : "=r"(cr8_val));
+	return 0;
+}
+
+static void op_cr8_write(u64 i)
+{
+	(void)i;
+	asm volatile("mov %0, %%cr8" : : "r"(cr8_val) : "memory");
+}
+
+static void op_rdtsc(u64 i)
+{
+	(void)i;
+	(void)rdtsc_plain();
+}
+
+static int setup_pause(volatile struct mailbox *mb)
+{
+	pause_count = mb->arg[0];
+	return pause_count ? 0 : ABORT_BAD_ARGS;
+}
+
+static void op_pause(u64 i)
+{
+	(void)i;
+	for (u64 k = 0; k < pause_count; k++)
+		asm volatile("pause" ::: "memory");
+}
+
+static int setup_ud2(volatile struct mailbox *mb)
+{
+	(void)mb;
+	guest_expected_vector = 6; /* #UD */
+	guest_expected_len = 2;
+	return 0;
+}
+
+static void op_ud2(u64 i)
+{
+	(void)i;
+	asm volatile("ud2" ::: "memory");
+}
+
 static const struct guest_op_desc ops[] = {
 	{OP_NULL, 0, 0, op_null},
 	{OP_CPUID, 0, 0, op_cpuid},
@@ -76,6 +260,17 @@ static const struct guest_op_desc ops[] = {
 	{OP_MMIO_WRITE, setup_mmio, 0, op_mmio_write},
 	{OP_HLT, 0, 0, op_hlt},
 	{OP_FAULT_TOUCH, setup_fault, prepare_fault, op_fault_touch},
+	{OP_PIO_IN, setup_pio_in, 0, op_pio_in},
+	{OP_HLT_IPI, setup_hlt_ipi, 0, op_hlt_ipi},
+	{OP_HYPERCALL, setup_hypercall, 0, op_hypercall},
+	{OP_RDMSR, setup_rdmsr, 0, op_rdmsr},
+	{OP_XSETBV, setup_xsetbv, 0, op_xsetbv},
+	{OP_RDPMC, setup_rdpmc, 0, op_rdpmc},
+	{OP_CR8_WRITE, setup_cr8, 0, op_cr8_write},
+	{OP_RDTSC, 0, 0, op_rdtsc},
+	{OP_PAUSE, setup_pause, 0, op_pause},
+	{OP_UD2, setup_ud2, 0, op_ud2},
+	{OP_HANG, 0, 0, op_null}, /* its 1-iteration preflight passes */
 };
 
 const struct guest_op_desc *guest_find_op(u32 op)

@@ -43,23 +43,28 @@ typedef uint64_t u64;
 #define FAULT_REGION_GPA 0x80000000ULL
 #define MMIO_GPA	 0xc0000000ULL
 #define MMIO_EVENTFD_GPA 0xc0001000ULL
+#define DOORBELL_MMIO_GPA 0xc0002000ULL /* the doorbell at CPL3 */
+#define IPI_VECTOR	 0x40
+#define X2APIC_MSR_BASE	 0x800
 #define IDENTITY_MAP_END 0x100000000ULL
 
-/* GDT selectors (GDT layout is fixed: see minivmm/longmode.c) */
+/* GDT selectors (GDT layout is fixed: see minivmm/longmode.c).  The order
+ * data3, code3 after an unused 0x18 is the one syscall/sysret expect. */
 #define SEL_CODE0 0x08
 #define SEL_DATA0 0x10
-#define SEL_CODE3 0x1b /* 0x18 | RPL 3 */
 #define SEL_DATA3 0x23 /* 0x20 | RPL 3 */
-#define SEL_TSS	  0x28
+#define SEL_CODE3 0x2b /* 0x28 | RPL 3 */
+#define SEL_TSS	  0x30
 
 /*
  * Doorbell: a 32-bit `out` to DOORBELL_PORT always exits to the VMM (no
- * device claims it).  The value is one of DB_*; arguments are in the
- * mailbox.
+ * device claims it); at CPL3 a 32-bit store to DOORBELL_MMIO_GPA.  The
+ * value is one of DB_*; arguments are in the mailbox.
  */
 #define DOORBELL_PORT  0x0e0
 #define PIO_USER_PORT  0x0e4 /* nobody claims it: KVM_EXIT_IO to our VMM */
 #define PIO_KERNEL_OUT 0x0e8 /* registered with KVM_IOEVENTFD */
+#define PIO_KERNEL_IN  0x4d0 /* in-kernel PIC's ELCR (KVM_CREATE_IRQCHIP) */
 
 enum doorbell {
 	DB_READY = 1,	   /* guest is up and read the command */
@@ -90,11 +95,45 @@ enum guest_op {
 	OP_MMIO_WRITE = 3, /* 32-bit store to arg[0] (gpa) */
 	OP_HLT = 4,
 	OP_FAULT_TOUCH = 5, /* one store per page of the fault region */
+	OP_PIO_IN = 6,	    /* inb from arg[0] (port) */
+	OP_HLT_IPI = 7,	    /* self-IPI, sti; hlt: woken in KVM; aux = wake-up */
+	OP_HYPERCALL = 8,   /* arg[0]: 1 = vmmcall else vmcall; arg[1] nr; arg[2..4] */
+	OP_RDMSR = 9,	    /* rdmsr arg[0] */
+	OP_XSETBV = 10,	    /* xsetbv XCR0 with its current value */
+	OP_RDPMC = 11,	    /* rdpmc counter arg[0] */
+	OP_CR8_WRITE = 12,  /* mov to CR8 (TPR) of its current value */
+	OP_RDTSC = 13,
+	OP_PAUSE = 14, /* arg[0] pause instructions */
+	OP_UD2 = 15,   /* ud2, reflected to the guest's #UD handler */
 	OP_TRIPLE_FAULT = 100,
 	OP_HANG = 101,
-	OP_RING_REPORT = 102, /* reports CS.RPL in result[0] */
+	OP_HANG_NOW = 102,
 	/* 200..299: exitbench check (guests/checks.c, bench/check*.c) */
 	OP_CHECK_BASE = 200,
+};
+
+/*
+ * exitbench check ops (guests/checks.c, bench/check*.c, docs/check.md).
+ * Check traffic uses ports 0x0f0 (accesses under test) and 0x0f8 (the
+ * guest's step doorbell, a 32-bit out of the step number) and the MMIO
+ * pages at 0xc0010000; per-op mailbox arguments and the rest of the
+ * layout are in guests/check_protocol.h.
+ */
+enum check_op {
+	OP_CHECK_CPUID = 200,	   /* cpuid over a (leaf, subleaf) list */
+	OP_CHECK_PIO_OUT = 201,	   /* outb, outw, outl */
+	OP_CHECK_PIO_IN = 202,	   /* inb, inw, inl */
+	OP_CHECK_PIO_OUTS = 203,   /* rep outsb, outsw, outsl */
+	OP_CHECK_PIO_INS = 204,	   /* rep insb, insw, insl */
+	OP_CHECK_MMIO_WRITE = 205, /* 1/2/4/8-byte stores */
+	OP_CHECK_MMIO_READ = 206,  /* 1/2/4/8-byte loads */
+	OP_CHECK_MMIO_CROSS = 207, /* 8-byte accesses across a page boundary */
+	OP_CHECK_HLT = 208,	   /* hlt with known registers */
+	OP_CHECK_HYPERCALL = 209,  /* vmcall/vmmcall KVM_HC_MAP_GPA_RANGE */
+	OP_CHECK_RDMSR = 210,	   /* rdmsr of a filtered MSR */
+	OP_CHECK_WRMSR = 211,	   /* wrmsr of a filtered MSR */
+	OP_CHECK_REFAULT = 212,	   /* write, zap, read back */
+	OP_CHECK_DIRTY = 213,	   /* rounds of page writes, dirty log read */
 };
 
 /* How an iteration's end is timestamped. */
@@ -115,6 +154,7 @@ struct mailbox {
 	u64 iterations; /* timed, stored iterations */
 	u64 warmup;	/* iterations run first, not stored */
 	u64 samples_gpa;
+	u64 aux_gpa; /* 0, or a second per-iteration series (e.g. wake-up latency) */
 	u64 arg[MAILBOX_ARGS];
 	/* written by the guest */
 	u64 status; /* DB_DONE or DB_ABORT */
@@ -130,7 +170,7 @@ struct mailbox {
 struct guest_header {
 	u64 magic;
 	u64 entry;	/* 64-bit entry point, rdi = mailbox */
-	u64 vectors;	/* 32 exception stubs ... */
+	u64 vectors;	/* 256 trap stubs ... */
 	u64 vec_stride; /* ... this many bytes apart */
 	u64 image_end;	/* end of .bss */
 };

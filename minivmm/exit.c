@@ -35,17 +35,23 @@ const char *exit_reason_name(uint32_t reason)
 	return "(unknown)";
 }
 
-/* An exit that ends the run with an error: name it and where the guest was. */
+/* An exit that ends the run with an error: name it and where the guest was.
+ * errno: ENOTSUP when KVM's instruction emulator could not run the
+ * instruction (the backend lacks it), else EIO. */
 static int exit_error(struct vcpu *v, const char *detail)
 {
 	struct kvm_regs regs;
 	uint32_t reason = v->run->exit_reason;
+	int err = reason == KVM_EXIT_INTERNAL_ERROR &&
+				  v->run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION
+			  ? ENOTSUP
+			  : EIO;
 
-	errno = EIO;
+	errno = err;
 	if (vcpu_get_regs(v, &regs))
 		return mvm_fail("vcpu %d: unexpected exit KVM_EXIT_%s (%u)%s; RIP unavailable",
 				v->id, exit_reason_name(reason), reason, detail);
-	errno = EIO;
+	errno = err;
 	return mvm_fail("vcpu %d: unexpected exit KVM_EXIT_%s (%u)%s at RIP 0x%llx", v->id,
 			exit_reason_name(reason), reason, detail, (unsigned long long)regs.rip);
 }
@@ -84,7 +90,10 @@ static enum exit_action dispatch_one(struct vcpu *v, const struct exit_handlers 
 			 (unsigned long long)r->fail_entry.hardware_entry_failure_reason);
 		break;
 	case KVM_EXIT_INTERNAL_ERROR:
-		snprintf(detail, sizeof(detail), " (suberror %u)", r->internal.suberror);
+		snprintf(detail, sizeof(detail), " (suberror %u%s)", r->internal.suberror,
+			 r->internal.suberror == KVM_INTERNAL_ERROR_EMULATION
+				 ? ": KVM's instruction emulator cannot run it"
+				 : "");
 		break;
 	case KVM_EXIT_SHUTDOWN:
 		snprintf(detail, sizeof(detail), " (triple fault)");

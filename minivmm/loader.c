@@ -29,7 +29,7 @@ int guest_load(struct vm *vm, const void *image, size_t size, uint64_t load_gpa,
 				(unsigned long long)h.image_end, (unsigned long long)load_gpa,
 				(unsigned long long)(load_gpa + GUEST_MAX_SIZE));
 	if (!in_image(h.entry, load_gpa, h.image_end) ||
-	    !in_image(h.vectors + 31 * h.vec_stride, load_gpa, h.image_end))
+	    !in_image(h.vectors + 255 * h.vec_stride, load_gpa, h.image_end))
 		return mvm_fail("load guest image: entry 0x%llx or vectors 0x%llx outside it",
 				(unsigned long long)h.entry, (unsigned long long)h.vectors);
 	dst = vm_gpa_to_hva(vm, load_gpa, h.image_end - load_gpa);

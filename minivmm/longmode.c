@@ -35,8 +35,9 @@ static const uint64_t gdt_flat[] = {
 	0,			/* null */
 	0x00af9a000000ffffULL,	/* 0x08 code, ring 0, 64-bit */
 	0x00cf92000000ffffULL,	/* 0x10 data, ring 0 */
-	0x00affa000000ffffULL,	/* 0x18 code, ring 3, 64-bit */
+	0,			/* 0x18 unused (sysret's 32-bit code slot) */
 	0x00cff2000000ffffULL,	/* 0x20 data, ring 3 */
+	0x00affa000000ffffULL,	/* 0x28 code, ring 3, 64-bit */
 };
 
 static void write_page_tables(uint64_t *pml4, uint64_t *pdpt, uint64_t *pd)
@@ -64,11 +65,11 @@ static void write_gdt_tss(uint64_t *gdt, uint8_t *tss)
 	memcpy(tss + 102, &(uint16_t){TSS_SIZE}, 2);	   /* no I/O bitmap */
 }
 
-/* Interrupt gates for vectors 0..31; #BP and #OF may be raised from ring 3. */
+/* Interrupt gates for all 256 vectors; #BP and #OF may be raised from ring 3. */
 static void write_idt(uint64_t *idt, uint64_t vectors, uint64_t stride)
 {
 	memset(idt, 0, 4096);
-	for (uint64_t v = 0; v < 32; v++) {
+	for (uint64_t v = 0; v < 256; v++) {
 		uint64_t off = vectors + v * stride;
 		uint64_t dpl = (v == 3 || v == 4) ? 3 : 0;
 
@@ -125,7 +126,7 @@ static void set_longmode_sregs(struct kvm_sregs *s)
 	s->gdt.base = GDT_GPA;
 	s->gdt.limit = 0xfff;
 	s->idt.base = IDT_GPA;
-	s->idt.limit = 32 * 16 - 1;
+	s->idt.limit = 256 * 16 - 1;
 	s->cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG;
 	s->cr3 = PML4_GPA;
 	s->cr4 = CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT;

@@ -96,7 +96,7 @@ void *vm_gpa_to_hva(struct vm *vm, uint64_t gpa, size_t len);
 
 /* ---- long mode (longmode.c) ---- */
 /* Writes identity page tables (0..4 GiB, 2 MiB pages, user-accessible),
- * the GDT, the TSS and an IDT whose first 32 gates point to vectors[i]
+ * the GDT, the TSS and an IDT whose 256 gates point to vectors[i]
  * (vector stubs vec_stride bytes apart) into guest RAM. */
 int vm_setup_longmode(struct vm *vm, uint64_t vectors, uint64_t vec_stride);
 /* Puts a vCPU in 64-bit mode at rip with stack rsp; rdi = arg. */

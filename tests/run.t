@@ -10,7 +10,12 @@ fi
 
 J=$TMP/r.json
 run run --quick --json "$J" --csv "$TMP/r.csv" --md "$TMP/r.md"
-ok $([ "$RC" -eq 0 ]; echo $?) "run --quick exits 0 (rc $RC: $ERR)"
+failed=$(json "$J" 'join ",", map { $_->{name} } grep { $_->{status} eq "failed" } @{$j->{classes}}')
+# A class this backend cannot complete fails loudly (exit 1), never silently.
+named=0
+for c in ${failed//,/ }; do printf '%s' "$ERR" | grep -q "class $c failed" || named=1; done
+ok $({ [ "$RC" -eq 0 ] && [ -z "$failed" ]; } || { [ "$RC" -eq 1 ] && [ -n "$failed" ] && [ "$named" -eq 0 ]; }; echo $?) \
+	"run --quick: exit $RC, failed classes [${failed}] each named on stderr"
 ok $([ "$(json "$J" '$j->{schema}')" = exitbench/1 ]; echo $?) "JSON parses, schema exitbench/1"
 ok $([ "$(json "$J" 'scalar @{$j->{classes}}')" -ge 6 ]; echo $?) "JSON has every default class"
 ok $([ "$(json "$J" '$j->{classes}[0]{name}')" = null ]; echo $?) "null runs first"
@@ -59,8 +64,11 @@ ok $([ "$RC" -eq 1 ] && printf '%s' "$ERR" | grep -q "KVM_EXIT_SHUTDOWN" &&
 start=$(date +%s)
 run run --class test_hang --quick --timeout 1
 el=$(($(date +%s) - start))
-ok $([ "$RC" -eq 1 ] && printf '%s' "$ERR" | grep -q "watchdog: class test_hang" &&
-	[ "$el" -lt 20 ]; echo $?) "hang: watchdog ends it in ${el}s ($ERR)"
+ok $([ "$RC" -eq 1 ] && printf '%s' "$ERR" | grep -q "watchdog: class test_hang did not finish within 1 s of wall time" &&
+	[ "$el" -lt 20 ]; echo $?) "hang: wall-clock watchdog ends it in ${el}s ($ERR)"
+run run --class test_hang_now --quick
+ok $([ "$RC" -eq 1 ] && printf '%s' "$ERR" | grep -q "test_hang_now did not finish within 1 s of CPU time.*preflight"; echo $?) \
+	"hang at once: the preflight's CPU-time watchdog names it ($ERR)"
 
 # Ctrl-C: what was measured is written, marked partial.  test_hang never
 # finishes, so the signal lands in it after null is measured.
