@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: MIT */
+/* Summary statistics of per-iteration samples: radix sort, quantiles, median CI. */
+#include "bench/stats.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RADIX_BITS 8
+#define RADIX_SIZE (1u << RADIX_BITS)
+#define RADIX_MASK ((uint64_t)RADIX_SIZE - 1)
+
+/* Bits in which at least two keys differ; a digit with none of them is the same in every key. */
+static uint64_t varying_bits(const uint64_t *a, size_t n)
+{
+	uint64_t all_or = 0, all_and = ~(uint64_t)0;
+
+	for (size_t i = 0; i < n; i++) {
+		all_or |= a[i];
+		all_and &= a[i];
+	}
+	return all_or ^ all_and;
+}
+
+/* One stable counting-sort pass from src into dst on the digit at bit 'shift'. */
+static void radix_pass(const uint64_t *src, uint64_t *dst, size_t n, unsigned int shift)
+{
+	size_t count[RADIX_SIZE] = {0};
+	size_t sum = 0;
+
+	for (size_t i = 0; i < n; i++)
+		count[(src[i] >> shift) & RADIX_MASK]++;
+	for (unsigned int d = 0; d < RADIX_SIZE; d++) {
+		size_t c = count[d];
+
+		count[d] = sum;
+		sum += c;
+	}
+	for (size_t i = 0; i < n; i++)
+		dst[count[(src[i] >> shift) & RADIX_MASK]++] = src[i];
+}
+
+/*
+ * LSD radix sort with 8-bit digits, ping-ponging between samples and a
+ * temporary buffer.  Digits on which all keys agree are skipped, so TSC deltas
+ * below 2^16 cost two passes; all-equal input needs no buffer at all.
+ */
+int samples_sort(uint64_t *samples, size_t n)
+{
+	uint64_t vary, *tmp, *src = samples, *dst;
+
+	if (n < 2)
+		return 0;
+	vary = varying_bits(samples, n);
+	if (vary == 0)
+		return 0;
+	tmp = n > SIZE_MAX / sizeof(*tmp) ? NULL : malloc(n * sizeof(*tmp));
+	if (!tmp) {
+		errno = ENOMEM;
+		return -1;
+	}
+	dst = tmp;
+	for (unsigned int shift = 0; shift < 64; shift += RADIX_BITS) {
+		uint64_t *t = src;
+
+		if (!((vary >> shift) & RADIX_MASK))
+			continue;
+		radix_pass(src, dst, n, shift);
+		src = dst;
+		dst = t;
+	}
+	if (src != samples)
+		memcpy(samples, src, n * sizeof(*samples));
+	free(tmp);
+	return 0;
+}
+
+/*
+ * Type-7 quantile (numpy's default): h = (n-1)q, lo = floor(h),
+ * x[lo] + (h-lo)(x[lo+1]-x[lo]).  q outside [0,1] (or NaN) is clamped; n == 0 gives 0.
+ */
+double quantile_sorted(const uint64_t *sorted, size_t n, double q)
+{
+	double h, frac;
+	size_t lo;
+
+	if (n == 0)
+		return 0;
+	if (!(q > 0))
+		return (double)sorted[0];
+	h = (double)(n - 1) * q;
+	lo = (size_t)floor(h);
+	if (lo >= n - 1)
+		return (double)sorted[n - 1];
+	frac = h - (double)lo;
+	return (double)sorted[lo] + frac * (double)(sorted[lo + 1] - sorted[lo]);
+}
+
+/*
+ * Mean and sample (n-1) standard deviation, two passes in long double so that
+ * large, close values do not cancel catastrophically.  stddev is 0 for n < 2.
+ */
+static void mean_stddev(const uint64_t *x, size_t n, double *mean, double *stddev)
+{
+	long double sum = 0, m, ss = 0;
+
+	for (size_t i = 0; i < n; i++)
+		sum += (long double)x[i];
+	m = sum / (long double)n;
+	for (size_t i = 0; i < n; i++) {
+		long double d = (long double)x[i] - m;
+
+		ss += d * d;
+	}
+	*mean = (double)m;
+	*stddev = n < 2 ? 0 : (double)sqrtl(ss / (long double)(n - 1));
+}
+
+/*
+ * Distribution-free 95% CI of the median by order statistics.  The number of
+ * samples below the true median is Binomial(n, 1/2); its normal approximation
+ * (mean n/2, sd sqrt(n)/2) gives the 1-based ranks
+ *   lo = floor(n/2 - 1.96 sqrt(n)/2),  hi = ceil(n/2 + 1.96 sqrt(n)/2),
+ * with n/2 taken as a real number, clamped to [1, n]; the CI is (x_(lo), x_(hi)).
+ */
+static void median_ci(const uint64_t *x, size_t n, double *ci_lo, double *ci_hi)
+{
+	double half = (double)n / 2, w = 1.96 * sqrt((double)n) / 2;
+	double rlo = floor(half - w), rhi = ceil(half + w);
+	size_t lo = rlo < 1 ? 1 : (size_t)rlo;
+	size_t hi = rhi > (double)n ? n : (size_t)rhi;
+
+	*ci_lo = (double)x[lo - 1];
+	*ci_hi = (double)x[hi - 1];
+}
+
+/* Fill *s from sorted samples; n == 0 gives an all-zero summary. */
+void summarize_sorted(const uint64_t *sorted, size_t n, struct summary *s)
+{
+	memset(s, 0, sizeof(*s));
+	if (n == 0)
+		return;
+	s->n = n;
+	s->min = sorted[0];
+	s->max = sorted[n - 1];
+	s->p1 = quantile_sorted(sorted, n, 0.01);
+	s->p10 = quantile_sorted(sorted, n, 0.10);
+	s->median = quantile_sorted(sorted, n, 0.50);
+	s->p90 = quantile_sorted(sorted, n, 0.90);
+	s->p99 = quantile_sorted(sorted, n, 0.99);
+	mean_stddev(sorted, n, &s->mean, &s->stddev);
+	median_ci(sorted, n, &s->median_ci_lo, &s->median_ci_hi);
+}
+
+/* Sort samples in place, then summarise them; on failure *s is zeroed. */
+int summarize(uint64_t *samples, size_t n, struct summary *s)
+{
+	if (samples_sort(samples, n)) {
+		memset(s, 0, sizeof(*s));
+		return -1;
+	}
+	summarize_sorted(samples, n, s);
+	return 0;
+}
