@@ -34,6 +34,7 @@ struct exit_class {
 	struct class_check checks[MAX_CHECKS];
 	bool hidden;		/* test-only: runnable by name, not in `list` or `all` */
 	bool cpl0_only;		/* privileged instruction: no --ring 3 */
+	bool two_vcpus;		/* vCPU 1 runs the guest's ap_main in its own thread */
 	const char *aux_name;	/* a second per-iteration series, e.g. "wakeup" */
 	/* Host side, before the vCPU exists (irqchip, VM capabilities). */
 	int (*vm_setup)(struct class_run *cr);

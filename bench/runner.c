@@ -266,11 +266,14 @@ static int class_run_setup(struct kvm_sys *kvm, struct class_run *cr)
 	if (post_command(cr) || alloc_snapshots(cr))
 		return -1;
 	cr->res->tsc_khz = vcpu_tsc_khz(cr->vcpu);
-	return vcpu_enter_longmode(cr->vcpu, img.entry, STACK0_TOP_GPA, MAILBOX_GPA);
+	if (vcpu_enter_longmode(cr->vcpu, img.entry, STACK0_TOP_GPA, MAILBOX_GPA))
+		return -1;
+	return cr->cls->two_vcpus ? ap_start(cr, img.ap_entry) : 0;
 }
 
 static void class_run_teardown(struct class_run *cr)
 {
+	ap_stop(cr);
 	vm_destroy(&cr->vm);
 	if (cr->region)
 		munmap(cr->region, cr->region_size);
@@ -483,6 +486,11 @@ static int run_class_once(struct kvm_sys *kvm, const struct backend *b,
 		watchdog_arm(p->timeout_s, p->samples == 1 ? PREFLIGHT_CPU_S : 0);
 		r = vcpu_run_loop(cr.vcpu, &h);
 		watchdog_arm(0, 0);
+		ap_stop(&cr);
+		if (cr.ap_error[0] && r == 0) {
+			errno = EIO;
+			r = mvm_fail("class %s: %s", cls->name, cr.ap_error);
+		}
 	}
 	if (r == 0 && collect_samples(&cr, res) == 0) {
 		volatile struct mailbox *mb = vm_gpa_to_hva(&cr.vm, MAILBOX_GPA, sizeof(*mb));

@@ -3,6 +3,7 @@
 #ifndef EXITBENCH_RUNNER_H
 #define EXITBENCH_RUNNER_H
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -80,6 +81,10 @@ struct class_run {
 	struct class_result *res;
 	uint64_t args[8];
 	int efd;	       /* ioeventfd's eventfd, or -1 */
+	struct vcpu *ap;       /* vCPU 1 (two_vcpus classes) */
+	pthread_t ap_thread;
+	bool ap_started;
+	char ap_error[256];
 	void *dirty_bitmap;    /* KVM_GET_DIRTY_LOG buffer */
 	void *region; /* fault region host memory */
 	size_t region_size;
@@ -90,6 +95,10 @@ struct class_run {
 	unsigned int nstats;
 	double t_begin, t_end;
 };
+
+/* vCPU 1 of two_vcpus classes (bench/ap.c). */
+int ap_start(struct class_run *cr, uint64_t ap_entry);
+void ap_stop(struct class_run *cr);
 
 /* Set by signal handlers; the runner checks them when KVM_RUN returns EINTR. */
 extern volatile sig_atomic_t runner_interrupted, runner_timed_out;

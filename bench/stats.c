@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RADIX_BITS 8
-#define RADIX_SIZE (1u << RADIX_BITS)
+#define RADIX_BITS 16
+#define RADIX_SIZE ((size_t)1 << RADIX_BITS)
 #define RADIX_MASK ((uint64_t)RADIX_SIZE - 1)
 
 /* Bits in which at least two keys differ; a digit with none of them is the same in every key. */
@@ -24,14 +24,15 @@ static uint64_t varying_bits(const uint64_t *a, size_t n)
 }
 
 /* One stable counting-sort pass from src into dst on the digit at bit 'shift'. */
-static void radix_pass(const uint64_t *src, uint64_t *dst, size_t n, unsigned int shift)
+static void radix_pass(const uint64_t *src, uint64_t *dst, size_t n, unsigned int shift,
+		       size_t *count)
 {
-	size_t count[RADIX_SIZE] = {0};
 	size_t sum = 0;
 
+	memset(count, 0, RADIX_SIZE * sizeof(*count));
 	for (size_t i = 0; i < n; i++)
 		count[(src[i] >> shift) & RADIX_MASK]++;
-	for (unsigned int d = 0; d < RADIX_SIZE; d++) {
+	for (size_t d = 0; d < RADIX_SIZE; d++) {
 		size_t c = count[d];
 
 		count[d] = sum;
@@ -42,13 +43,14 @@ static void radix_pass(const uint64_t *src, uint64_t *dst, size_t n, unsigned in
 }
 
 /*
- * LSD radix sort with 8-bit digits, ping-ponging between samples and a
+ * LSD radix sort with 16-bit digits, ping-ponging between samples and a
  * temporary buffer.  Digits on which all keys agree are skipped, so TSC deltas
- * below 2^16 cost two passes; all-equal input needs no buffer at all.
+ * below 2^16 cost one pass (plus a copy back); all-equal input allocates nothing.
  */
 int samples_sort(uint64_t *samples, size_t n)
 {
 	uint64_t vary, *tmp, *src = samples, *dst;
+	size_t *count;
 
 	if (n < 2)
 		return 0;
@@ -56,7 +58,10 @@ int samples_sort(uint64_t *samples, size_t n)
 	if (vary == 0)
 		return 0;
 	tmp = n > SIZE_MAX / sizeof(*tmp) ? NULL : malloc(n * sizeof(*tmp));
-	if (!tmp) {
+	count = malloc(RADIX_SIZE * sizeof(*count));
+	if (!tmp || !count) {
+		free(tmp);
+		free(count);
 		errno = ENOMEM;
 		return -1;
 	}
@@ -66,12 +71,13 @@ int samples_sort(uint64_t *samples, size_t n)
 
 		if (!((vary >> shift) & RADIX_MASK))
 			continue;
-		radix_pass(src, dst, n, shift);
+		radix_pass(src, dst, n, shift, count);
 		src = dst;
 		dst = t;
 	}
 	if (src != samples)
 		memcpy(samples, src, n * sizeof(*samples));
+	free(count);
 	free(tmp);
 	return 0;
 }

@@ -11,6 +11,7 @@ header:
 	.quad vectors
 	.quad VEC_STRIDE
 	.quad __image_end
+	.quad _ap_start
 
 /* The host enters here in long mode: rsp = ring-0 stack, rdi = mailbox. */
 _start:
@@ -18,6 +19,13 @@ _start:
 	call guest_main
 1:	hlt
 	jmp 1b
+
+/* vCPU 1 (ipi class) enters here, rsp = its own stack. */
+_ap_start:
+	cld
+	call ap_main
+3:	hlt
+	jmp 3b
 
 /* 256 stubs, VEC_STRIDE bytes each: push an error code where the CPU does
  * not, push the vector, go to the common path. */

@@ -83,28 +83,76 @@ static void op_pio_in(u64 i)
 	asm volatile("inb %1, %0" : "=a"(v) : "Nd"(pio_port) : "memory");
 }
 
-/* ---- hlt woken by a self-IPI through the in-kernel x2APIC ---- */
-static volatile u64 irq_tsc, irq_count;
+/* ---- interrupts through the in-kernel x2APIC ---- */
+#define X2APIC_EOI  (X2APIC_MSR_BASE + 0x0b)
+#define X2APIC_SVR  (X2APIC_MSR_BASE + 0x0f)
+#define X2APIC_ICR  (X2APIC_MSR_BASE + 0x30)
+#define X2APIC_SELF (X2APIC_MSR_BASE + 0x3f)
+
+static volatile u64 irq_tsc, irq_count, pongs, ap_ready;
 
 void guest_interrupt(u64 vector)
 {
-	(void)vector;
 	irq_tsc = rdtsc_plain();
 	irq_count++;
-	wrmsr(X2APIC_MSR_BASE + 0x0b, 0); /* EOI */
+	if (vector == IPI_PING)
+		wrmsr(X2APIC_ICR, IPI_PONG); /* to APIC ID 0 (dest in bits 63:32) */
+	else if (vector == IPI_PONG)
+		pongs++;
+	wrmsr(X2APIC_EOI, 0);
 }
 
-static int setup_hlt_ipi(volatile struct mailbox *mb)
+static int x2apic_enable(void)
 {
 	u32 a, b, c, d;
 
-	(void)mb;
 	cpuid(1, 0, &a, &b, &c, &d);
 	if (!(c & (1u << 21)))
 		return ABORT_NO_SUPPORT; /* no x2APIC */
 	wrmsr(0x1b, rdmsr(0x1b) | (1u << 11) | (1u << 10)); /* APIC on, x2APIC mode */
-	wrmsr(X2APIC_MSR_BASE + 0x0f, 0x1ff);		     /* SVR: enabled, spurious 0xff */
+	wrmsr(X2APIC_SVR, 0x1ff);			     /* enabled, spurious 0xff */
 	return 0;
+}
+
+static int setup_hlt_ipi(volatile struct mailbox *mb)
+{
+	(void)mb;
+	return x2apic_enable();
+}
+
+/* vCPU 1: answer every ping with a pong, halted in between. */
+void ap_main(void);
+void ap_main(void)
+{
+	if (x2apic_enable())
+		for (;;)
+			asm volatile("hlt");
+	ap_ready = 1;
+	for (;;)
+		asm volatile("sti; hlt; cli" ::: "memory");
+}
+
+static int setup_ipi(volatile struct mailbox *mb)
+{
+	int r = x2apic_enable();
+
+	(void)mb;
+	while (!r && !ap_ready)
+		asm volatile("pause" ::: "memory");
+	return r;
+}
+
+/* Ping vCPU 1 (x2APIC ID 1) and wait, interrupts on, for its pong. */
+static void op_ipi(u64 i)
+{
+	u64 before = pongs;
+
+	(void)i;
+	wrmsr(X2APIC_ICR, ((u64)1 << 32) | IPI_PING);
+	asm volatile("sti" ::: "memory");
+	while (pongs == before)
+		asm volatile("pause" ::: "memory");
+	asm volatile("cli" ::: "memory");
 }
 
 /* The IPI is pending before hlt, so KVM does not block: it handles the hlt,
@@ -113,7 +161,7 @@ static void op_hlt_ipi(u64 i)
 {
 	u64 t;
 
-	wrmsr(X2APIC_MSR_BASE + 0x3f, IPI_VECTOR); /* SELF IPI */
+	wrmsr(X2APIC_SELF, IPI_VECTOR);
 	t = rdtsc_plain();
 	asm volatile("sti; hlt; cli" ::: "memory");
 	if (guest_aux)
@@ -270,6 +318,7 @@ static const struct guest_op_desc ops[] = {
 	{OP_RDTSC, 0, 0, op_rdtsc},
 	{OP_PAUSE, setup_pause, 0, op_pause},
 	{OP_UD2, setup_ud2, 0, op_ud2},
+	{OP_IPI, setup_ipi, 0, op_ipi},
 	{OP_HANG, 0, 0, op_null}, /* its 1-iteration preflight passes */
 };
 

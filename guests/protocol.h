@@ -7,7 +7,8 @@
  *   0x00001000  GDT            0x00002000  IDT         0x00003000  TSS
  *   0x00004000  PML4           0x00005000  PDPT        0x00006000  4 PDs
  *   0x0000a000  mailbox page   0x00010000  guest image (GUEST_LOAD_GPA)
- *   0x001f0000  ring-0 stack top, 0x001e0000 ring-3 stack top
+ *   0x001f0000  ring-0 stack top, 0x001e0000 ring-3 stack top,
+ *   0x001d0000  vCPU 1 stack top (ipi class)
  *   0x00200000  sample buffer (RAM grows with the requested sample count)
  *   0x80000000  fault region (its own memory slot, re-created between rounds)
  *   0xc0000000  unbacked page: any access exits as MMIO to the VMM
@@ -36,7 +37,8 @@ typedef uint64_t u64;
 #define PD_GPA		 0x6000ULL /* four pages: 0..4 GiB */
 #define MAILBOX_GPA	 0xa000ULL
 #define GUEST_LOAD_GPA	 0x10000ULL
-#define GUEST_MAX_SIZE	 0x1c0000ULL /* image must end below the stacks */
+#define GUEST_MAX_SIZE	 0x1b0000ULL /* image must end below the stacks */
+#define STACK_AP_TOP_GPA 0x1d0000ULL /* vCPU 1 (ipi class) */
 #define STACK3_TOP_GPA	 0x1e0000ULL
 #define STACK0_TOP_GPA	 0x1f0000ULL
 #define SAMPLES_GPA	 0x200000ULL
@@ -44,7 +46,9 @@ typedef uint64_t u64;
 #define MMIO_GPA	 0xc0000000ULL
 #define MMIO_EVENTFD_GPA 0xc0001000ULL
 #define DOORBELL_MMIO_GPA 0xc0002000ULL /* the doorbell at CPL3 */
-#define IPI_VECTOR	 0x40
+#define IPI_VECTOR	 0x40 /* hlt_kernel's self-IPI */
+#define IPI_PING	 0x41 /* ipi: vCPU 0 -> vCPU 1 */
+#define IPI_PONG	 0x42 /* ipi: vCPU 1 -> vCPU 0 */
 #define X2APIC_MSR_BASE	 0x800
 #define IDENTITY_MAP_END 0x100000000ULL
 
@@ -105,6 +109,7 @@ enum guest_op {
 	OP_RDTSC = 13,
 	OP_PAUSE = 14, /* arg[0] pause instructions */
 	OP_UD2 = 15,   /* ud2, reflected to the guest's #UD handler */
+	OP_IPI = 16,   /* x2APIC IPI to vCPU 1, wait for its answer */
 	OP_TRIPLE_FAULT = 100,
 	OP_HANG = 101,
 	OP_HANG_NOW = 102,
@@ -173,6 +178,7 @@ struct guest_header {
 	u64 vectors;	/* 256 trap stubs ... */
 	u64 vec_stride; /* ... this many bytes apart */
 	u64 image_end;	/* end of .bss */
+	u64 ap_entry;	/* vCPU 1 entry point (ipi class) */
 };
 
 #endif

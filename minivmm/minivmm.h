@@ -107,6 +107,7 @@ struct guest_image {
 	uint64_t entry;
 	uint64_t vectors, vec_stride;
 	uint64_t end;
+	uint64_t ap_entry; /* second vCPU's entry point */
 };
 
 /* Copies image (a flat binary linked at load_gpa, starting with the guest

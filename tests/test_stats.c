@@ -42,6 +42,8 @@ static void check_summary(const char *name, const uint64_t *data, size_t n, cons
 	uint64_t x[16];
 	struct summary s;
 
+	if (!ok(n <= sizeof(x) / sizeof(x[0]), "%s: at most 16 samples", name))
+		return;
 	memcpy(x, data, n * sizeof(*x));
 	ok(summarize(x, n, &s) == 0, "%s: summarize succeeds", name);
 	ok(s.n == n, "%s: n = %zu (got %zu)", name, n, s.n);
@@ -76,7 +78,7 @@ static void test_known_sets(void)
 	/* h = q: p1 = 10.1, p10 = 11, p90 = 19, p99 = 19.9; var = (25+25)/1 */
 	const uint64_t two[] = {20, 10};
 	const struct expect etwo = {10, 20, 10.1, 11, 15, 19, 19.9, 15, 7.0710678118654755, 10, 20};
-	uint64_t *a = malloc(100 * sizeof(*a));
+	uint64_t a[100];
 
 	for (uint64_t i = 0; i < 10; i++)
 		a[i] = 10 - i;
@@ -97,7 +99,6 @@ static void test_known_sets(void)
 		ok(s.median_ci_lo == e100.ci_lo && s.median_ci_hi == e100.ci_hi,
 		   "1..100: median CI (40, 60) (got (%g, %g))", s.median_ci_lo, s.median_ci_hi);
 	}
-	free(a);
 	check_summary("duplicates", dup, 8, &edup);
 	check_summary("n=1", one, 1, &eone);
 	check_summary("n=2", two, 2, &etwo);
@@ -166,10 +167,16 @@ static uint64_t gen_byte(uint64_t *st, size_t i)
 	return rnd(st) & 0xFF;
 }
 
-static uint64_t gen_3bytes(uint64_t *st, size_t i)
+static uint64_t gen_48bits(uint64_t *st, size_t i)
 {
 	(void)i;
-	return (rnd(st) & 0xFFFFFF) | 0xABCD000000000000ull;
+	return (rnd(st) & 0xFFFFFFFFFFFFull) | 0xABCD000000000000ull;
+}
+
+static uint64_t gen_ends(uint64_t *st, size_t i)
+{
+	(void)i;
+	return (rnd(st) & 0xFFFF00000000FFFFull) | 0x0000123456780000ull;
 }
 
 static uint64_t gen_tsc(uint64_t *st, size_t i)
@@ -197,7 +204,8 @@ static uint64_t gen_descending(uint64_t *st, size_t i)
 	return UINT64_MAX - (uint64_t)i * 0x10001;
 }
 
-/* Radix sort against qsort on shapes that exercise skipped and odd/even pass counts. */
+/* Radix sort against qsort on shapes that exercise skipped and odd/even pass counts
+ * (with 16-bit digits: 1, 2, 3 and 4 passes). */
 static void test_sort(void)
 {
 	static const size_t sizes[] = {0, 1, 2, 3, 1000, 100003};
@@ -205,9 +213,10 @@ static void test_sort(void)
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
 		check_sort("full 64-bit", sizes[i], gen_full);
 	check_sort("high bit set", 100000, gen_high);
-	check_sort("only top byte varies", 100000, gen_top_byte);
-	check_sort("one byte (1 pass)", 100000, gen_byte);
-	check_sort("three bytes (3 passes)", 100000, gen_3bytes);
+	check_sort("only top 8 bits vary (1 pass)", 100000, gen_top_byte);
+	check_sort("low 8 bits (1 pass)", 100000, gen_byte);
+	check_sort("low and top 16 bits (2 passes)", 100000, gen_ends);
+	check_sort("low 48 bits (3 passes)", 100000, gen_48bits);
 	check_sort("TSC-like 500..5000", 100000, gen_tsc);
 	check_sort("all equal", 100000, gen_equal);
 	check_sort("0 and UINT64_MAX", 100000, gen_two_values);
@@ -236,8 +245,8 @@ static void test_median_ci(void)
 	ok(s.median_ci_lo == (double)b[4901] && s.median_ci_hi == (double)b[5097],
 	   "n=10000 uniform: CI = (x[4901], x[5097])");
 	ok(s.median_ci_lo <= s.median && s.median <= s.median_ci_hi,
-	   "n=10000 uniform: CI (%.0f, %.0f) contains median %.1f", s.median_ci_lo,
-	   s.median_ci_hi, s.median);
+	   "n=10000 uniform: CI (%.0f, %.0f) contains median %.1f", s.median_ci_lo, s.median_ci_hi,
+	   s.median);
 	free(a);
 	free(b);
 }
