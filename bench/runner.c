@@ -134,9 +134,11 @@ static enum exit_action doorbell(struct class_run *cr, uint32_t what)
 }
 
 /* An exit for the class's own target (args[0]): ours to count. */
-static enum exit_action target_exit(struct class_run *cr)
+static enum exit_action target_exit(struct class_run *cr, const struct vcpu *v)
 {
-	cr->vmm_exits += cr->in_window;
+	breakdown_note_reentry(cr, v);
+	if (cr->in_window)
+		breakdown_note_exit(cr, v, cr->vmm_exits++);
 	return EXIT_CONTINUE;
 }
 
@@ -146,15 +148,15 @@ static enum exit_action on_io(void *ctx, struct vcpu *v, uint16_t port, bool out
 	struct class_run *cr = ctx;
 	uint32_t val;
 
-	(void)v;
 	if (port == DOORBELL_PORT && out && size == 4 && count == 1) {
+		breakdown_note_reentry(cr, v);
 		memcpy(&val, data, 4);
 		return doorbell(cr, val);
 	}
 	if (port == cr->args[0] && (cr->cls->op == OP_PIO_OUT || cr->cls->op == OP_PIO_IN)) {
 		if (!out)
 			memset(data, 0, (size_t)size * count);
-		return target_exit(cr);
+		return target_exit(cr, v);
 	}
 	errno = EPROTO;
 	mvm_fail("class %s: unexpected port I/O: %s port 0x%x size %d", cr->cls->name,
@@ -167,17 +169,17 @@ static enum exit_action on_mmio(void *ctx, struct vcpu *v, uint64_t gpa, bool wr
 {
 	struct class_run *cr = ctx;
 
-	(void)v;
 	if (gpa == DOORBELL_MMIO_GPA && write && len == 4) {
 		uint32_t val;
 
+		breakdown_note_reentry(cr, v);
 		memcpy(&val, data, 4);
 		return doorbell(cr, val);
 	}
 	if (cr->cls->op == OP_MMIO_WRITE && gpa == cr->args[0]) {
 		if (!write)
 			memset(data, 0, (size_t)len);
-		return target_exit(cr);
+		return target_exit(cr, v);
 	}
 	errno = EPROTO;
 	mvm_fail("class %s: unexpected MMIO %s at gpa 0x%llx", cr->cls->name,
@@ -187,23 +189,20 @@ static enum exit_action on_mmio(void *ctx, struct vcpu *v, uint64_t gpa, bool wr
 
 static enum exit_action on_hypercall(void *ctx, struct vcpu *v, struct kvm_run *run)
 {
-	(void)v;
 	run->hypercall.ret = 0;
-	return target_exit(ctx);
+	return target_exit(ctx, v);
 }
 
 static enum exit_action on_msr(void *ctx, struct vcpu *v, struct kvm_run *run)
 {
-	(void)v;
 	run->msr.error = 0;
 	run->msr.data = 0;
-	return target_exit(ctx);
+	return target_exit(ctx, v);
 }
 
 static enum exit_action on_hlt(void *ctx, struct vcpu *v)
 {
-	(void)v;
-	return target_exit(ctx);
+	return target_exit(ctx, v);
 }
 
 /* Room for the samples (and the aux series) after SAMPLES_GPA. */
@@ -226,7 +225,8 @@ static int post_command(struct class_run *cr)
 	mb->iterations = cr->res->iterations;
 	mb->warmup = cr->res->warmup;
 	mb->samples_gpa = SAMPLES_GPA;
-	mb->aux_gpa = cr->cls->aux_name ? SAMPLES_GPA + cr->res->iterations * 8 : 0;
+	mb->aux_gpa = cr->cls->aux_name || cr->h_ret ? SAMPLES_GPA + cr->res->iterations * 8 : 0;
+	mb->flags = cr->h_ret ? MB_STORE_T0 : 0;
 	for (int i = 0; i < MAILBOX_ARGS; i++)
 		mb->arg[i] = cr->args[i];
 	return 0;
@@ -249,7 +249,9 @@ static int class_run_setup(struct kvm_sys *kvm, struct class_run *cr)
 {
 	struct guest_image img;
 
-	if (vm_create(&cr->vm, kvm, ram_size_for(cr->res->iterations, cr->cls->aux_name)))
+	if (vm_create(&cr->vm, kvm,
+		      ram_size_for(cr->res->iterations,
+				   cr->cls->aux_name || breakdown_wanted(cr->cls))))
 		return -1;
 	if (cr->cls->vm_setup && cr->cls->vm_setup(cr))
 		return -1;
@@ -262,6 +264,8 @@ static int class_run_setup(struct kvm_sys *kvm, struct class_run *cr)
 	if (vm_setup_longmode(&cr->vm, img.vectors, img.vec_stride))
 		return -1;
 	if (cr->cls->setup && cr->cls->setup(cr))
+		return -1;
+	if (breakdown_wanted(cr->cls) && breakdown_alloc(cr))
 		return -1;
 	if (post_command(cr) || alloc_snapshots(cr))
 		return -1;
@@ -280,6 +284,7 @@ static void class_run_teardown(struct class_run *cr)
 	if (cr->efd >= 0)
 		close(cr->efd);
 	free(cr->dirty_bitmap);
+	free(cr->h_ret);
 	free(cr->snap_cal0);
 }
 
@@ -492,6 +497,8 @@ static int run_class_once(struct kvm_sys *kvm, const struct backend *b,
 			r = mvm_fail("class %s: %s", cls->name, cr.ap_error);
 		}
 	}
+	if (r == 0 && cr.h_ret)
+		breakdown_compute(&cr, res);
 	if (r == 0 && collect_samples(&cr, res) == 0) {
 		volatile struct mailbox *mb = vm_gpa_to_hva(&cr.vm, MAILBOX_GPA, sizeof(*mb));
 

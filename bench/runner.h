@@ -32,6 +32,17 @@ struct stat_delta {
 	double per_iter;
 };
 
+/* A userspace exit's round trip split at the host's KVM_RUN (breakdown.c). */
+struct breakdown {
+	bool wanted, available;
+	char reason[200]; /* why it is not available */
+	int64_t offset;
+	double ratio;
+	char offset_source[32], ratio_source[48];
+	uint64_t inconsistent; /* iterations with a negative part (< 1%) */
+	struct summary exit_leg, handling, entry_leg;
+};
+
 /* One class's outcome: everything the writers need. */
 struct class_result {
 	const struct exit_class *cls;
@@ -57,6 +68,7 @@ struct class_result {
 	double repeat_medians[MAX_REPEAT]; /* their medians; this result is the middle one */
 	bool has_aux;
 	struct summary aux; /* the class's second series (cls->aux_name) */
+	struct breakdown bd;
 };
 
 struct run_params {
@@ -81,6 +93,8 @@ struct class_run {
 	struct class_result *res;
 	uint64_t args[8];
 	int efd;	       /* ioeventfd's eventfd, or -1 */
+	uint64_t *h_ret, *h_enter; /* host TSC per window exit (breakdown) */
+	uint64_t pending;	   /* 1 + the exit awaiting its re-entry stamp */
 	struct vcpu *ap;       /* vCPU 1 (two_vcpus classes) */
 	pthread_t ap_thread;
 	bool ap_started;
@@ -95,6 +109,13 @@ struct class_run {
 	unsigned int nstats;
 	double t_begin, t_end;
 };
+
+/* Host-side breakdown of *_user classes (bench/breakdown.c). */
+bool breakdown_wanted(const struct exit_class *cls);
+int breakdown_alloc(struct class_run *cr);
+void breakdown_note_exit(struct class_run *cr, const struct vcpu *v, uint64_t k);
+void breakdown_note_reentry(struct class_run *cr, const struct vcpu *v);
+void breakdown_compute(struct class_run *cr, struct class_result *res);
 
 /* vCPU 1 of two_vcpus classes (bench/ap.c). */
 int ap_start(struct class_run *cr, uint64_t ap_entry);

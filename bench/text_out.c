@@ -58,6 +58,13 @@ static void table_notes(const struct class_result *c, FILE *out)
 	if (c->has_aux)
 		fprintf(out, "  %s %s: median %.0f, p10 %.0f, p90 %.0f, p99 %.0f\n", c->cls->name,
 			c->cls->aux_name, c->aux.median, c->aux.p10, c->aux.p90, c->aux.p99);
+	if (c->bd.wanted && c->bd.available)
+		fprintf(out,
+			"  %s breakdown (medians): guest->VMM %.0f + in VMM %.0f + VMM->guest %.0f\n",
+			c->cls->name, c->bd.exit_leg.median, c->bd.handling.median,
+			c->bd.entry_leg.median);
+	else if (c->bd.wanted)
+		fprintf(out, "  %s breakdown: n/a: %s\n", c->cls->name, c->bd.reason);
 }
 
 void result_print_table(const struct run_result *r, FILE *out)

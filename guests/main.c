@@ -59,6 +59,8 @@ static void pretouch(volatile u64 *buf, u64 n)
 
 static void run_loop(u64 n, volatile u64 *out)
 {
+	volatile u64 *starts = out && (GUEST_MAILBOX->flags & MB_STORE_T0) ? guest_aux : 0;
+
 	for (u64 i = 0; i < n; i++) {
 		u64 t0, t1;
 
@@ -69,6 +71,8 @@ static void run_loop(u64 n, volatile u64 *out)
 		t1 = rdtscp_ok ? tsc_end() : tsc_end_lfence();
 		if (out)
 			out[i] = t1 - t0;
+		if (starts)
+			starts[i] = t0;
 	}
 }
 

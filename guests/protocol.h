@@ -147,6 +147,9 @@ enum timer_kind {
 	TIMER_LFENCE = 1, /* lfence; rdtsc ... lfence; rdtsc; lfence */
 };
 
+/* mailbox flags */
+#define MB_STORE_T0 1u /* aux[i] = the iteration's start TSC (host-side breakdown) */
+
 #define MAILBOX_ARGS	8
 #define MAILBOX_RESULTS 8
 
@@ -155,7 +158,7 @@ struct mailbox {
 	u32 op;		/* enum guest_op */
 	u32 ring;	/* 0 or 3: CPL of the timed loop */
 	u32 timer;	/* enum timer_kind */
-	u32 pad;
+	u32 flags;	/* MB_* */
 	u64 iterations; /* timed, stored iterations */
 	u64 warmup;	/* iterations run first, not stored */
 	u64 samples_gpa;

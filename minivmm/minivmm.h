@@ -123,6 +123,8 @@ struct vcpu {
 	struct kvm_run *run;
 	size_t run_size;
 	struct kvmstats stats;
+	/* host TSC right before the last KVM_RUN and right after it returned */
+	uint64_t tsc_enter, tsc_return;
 };
 
 struct vcpu *vcpu_create(struct vm *vm, int id);
@@ -135,6 +137,18 @@ int vcpu_get_regs(struct vcpu *vcpu, struct kvm_regs *regs);
 int vcpu_run(struct vcpu *vcpu);
 /* KVM_GET_TSC_KHZ, or 0 when the kernel cannot say. */
 uint64_t vcpu_tsc_khz(struct vcpu *vcpu);
+
+/* guest TSC = host TSC * ratio + offset (tsc.c) */
+struct tsc_params {
+	bool have_offset, have_ratio;
+	int64_t offset;
+	double ratio;
+	char offset_source[32], ratio_source[48];
+	char why[160]; /* what could not be read */
+};
+
+/* 0 when both are known, else -1 with t->why saying what is missing. */
+int vcpu_tsc_params(struct vcpu *vcpu, struct tsc_params *t);
 
 const char *exit_reason_name(uint32_t reason);
 

@@ -6,6 +6,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <x86intrin.h>
 
 #include "minivmm/minivmm.h"
 
@@ -96,7 +97,12 @@ int vcpu_get_regs(struct vcpu *v, struct kvm_regs *regs)
 
 int vcpu_run(struct vcpu *v)
 {
-	if (ioctl(v->fd, KVM_RUN, NULL) < 0) {
+	int r;
+
+	v->tsc_enter = __rdtsc();
+	r = ioctl(v->fd, KVM_RUN, NULL);
+	v->tsc_return = __rdtsc();
+	if (r < 0) {
 		if (errno == EINTR)
 			return mvm_fail("KVM_RUN on vcpu %d: interrupted by a signal", v->id);
 		return mvm_fail_errno("KVM_RUN on vcpu %d", v->id);
