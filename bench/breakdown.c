@@ -75,6 +75,15 @@ static int split(const struct class_run *cr, const struct tsc_params *t, uint64_
 	return bad;
 }
 
+/* --raw: the legs per iteration, in iteration order (before sorting). */
+static void keep_parts(struct breakdown *bd, uint64_t *parts[3], size_t n)
+{
+	bd->parts = malloc(3 * n * sizeof(uint64_t));
+	for (size_t i = 0; bd->parts && i < n; i++)
+		for (int p = 0; p < 3; p++)
+			bd->parts[3 * i + (size_t)p] = parts[p][i];
+}
+
 static void unavailable(struct breakdown *bd, const char *why)
 {
 	bd->available = false;
@@ -109,6 +118,8 @@ void breakdown_compute(struct class_run *cr, struct class_result *res)
 	} else {
 		bd->available = true;
 		bd->inconsistent = bad;
+		if (cr->p->keep_samples)
+			keep_parts(bd, parts, n);
 		summarize(parts[0], n, &bd->exit_leg);
 		summarize(parts[1], n, &bd->handling);
 		summarize(parts[2], n, &bd->entry_leg);

@@ -108,16 +108,32 @@ static json_t *repeat_json(const struct class_result *c)
 			 "spread_pct", num(c->sum.median ? 100 * (hi - lo) / c->sum.median : NAN));
 }
 
-static json_t *breakdown_json(const struct breakdown *b)
+static json_t *parts_json(const struct breakdown *b, uint64_t n)
 {
+	json_t *a = json_array();
+
+	for (uint64_t i = 0; i < n; i++)
+		json_array_append_new(a, json_pack("[I,I,I]", (json_int_t)b->parts[3 * i],
+						   (json_int_t)b->parts[3 * i + 1],
+						   (json_int_t)b->parts[3 * i + 2]));
+	return a;
+}
+
+static json_t *breakdown_json(const struct breakdown *b, uint64_t n)
+{
+	json_t *o;
+
 	if (!b->available)
 		return json_pack("{s:b, s:s}", "available", 0, "reason", b->reason);
-	return json_pack("{s:b, s:I, s:f, s:s, s:s, s:I, s:o, s:o, s:o}", "available", 1,
+	o = json_pack("{s:b, s:I, s:f, s:s, s:s, s:I, s:o, s:o, s:o}", "available", 1,
 			 "tsc_offset", (json_int_t)b->offset, "tsc_ratio", b->ratio,
 			 "offset_source", b->offset_source, "ratio_source", b->ratio_source,
 			 "inconsistent_iterations", (json_int_t)b->inconsistent, "exit_leg",
 			 stats_json(&b->exit_leg), "vmm_handling", stats_json(&b->handling),
 			 "entry_leg", stats_json(&b->entry_leg));
+	if (o && b->parts)
+		json_object_set_new(o, "parts", parts_json(b, n));
+	return o;
 }
 
 static json_t *class_json(const struct class_result *c)
@@ -148,7 +164,7 @@ static json_t *class_json(const struct class_result *c)
 	json_object_set_new(o, "rezaps", json_integer((json_int_t)c->rezaps));
 	json_object_set_new(o, "repeat", repeat_json(c));
 	if (c->bd.wanted)
-		json_object_set_new(o, "breakdown", breakdown_json(&c->bd));
+		json_object_set_new(o, "breakdown", breakdown_json(&c->bd, c->iterations));
 	if (c->has_aux)
 		json_object_set_new(o, "aux", json_pack("{s:s, s:o}", "name", c->cls->aux_name,
 							"stats", stats_json(&c->aux)));

@@ -569,9 +569,11 @@ int run_class_repeated(struct kvm_sys *kvm, const struct backend *b,
 		qsort(all, n, sizeof(*all), by_median);
 		*res = all[(n - 1) / 2];
 		all[(n - 1) / 2].samples = NULL;
+		all[(n - 1) / 2].bd.parts = NULL;
 	} else {
 		*res = all[k < n ? k : n - 1];
 		all[k < n ? k : n - 1].samples = NULL;
+		all[k < n ? k : n - 1].bd.parts = NULL;
 	}
 	res->nrepeat = k < n ? k + 1 : n;
 	memcpy(res->repeat_medians, medians, res->nrepeat * sizeof(double));
@@ -584,7 +586,9 @@ int run_class_repeated(struct kvm_sys *kvm, const struct backend *b,
 void class_result_free(struct class_result *res)
 {
 	free(res->samples);
+	free(res->bd.parts);
 	res->samples = NULL;
+	res->bd.parts = NULL;
 }
 
 int probe_timer(struct kvm_sys *kvm, const struct backend *b, unsigned int timeout_s, char *why,

@@ -41,6 +41,7 @@ struct breakdown {
 	char offset_source[32], ratio_source[48];
 	uint64_t inconsistent; /* iterations with a negative part (< 1%) */
 	struct summary exit_leg, handling, entry_leg;
+	uint64_t *parts; /* with --raw: exit, handling, entry per iteration (3n) */
 };
 
 /* One class's outcome: everything the writers need. */
