@@ -22,6 +22,8 @@ struct run_opts {
 	int timer; /* -1: probe */
 	unsigned int repeat;
 	int cpu, cpu2; /* -1: not pinned */
+	bool no_perf;
+	const char *events; /* -e list, added to the default counters */
 	unsigned int timeout_s;
 	const char *json, *csv, *md;
 	const char *save_dir; /* NULL: do not save */
@@ -42,5 +44,8 @@ void join_command_line(int argc, char **argv, char *buf, size_t len);
 int cmd_run(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_info(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif

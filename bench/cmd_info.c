@@ -12,8 +12,29 @@ static void print_checks(const struct exit_class *c, char *buf, size_t len)
 
 	buf[0] = 0;
 	for (unsigned int i = 0; i < MAX_CHECKS && c->checks[i].stat && used < len; i++)
-		used += (size_t)snprintf(buf + used, len - used, "%s%s=%g", i ? " " : "",
-					 c->checks[i].stat, c->checks[i].per_iter);
+		used += (size_t)snprintf(buf + used, len - used, "%s%s%s%g", i ? " " : "",
+					 c->checks[i].stat, c->checks[i].at_least ? ">=" : "=",
+					 c->checks[i].per_iter);
+}
+
+/* The class table as Markdown: docs/classes.md is this output. */
+static int list_markdown(void)
+{
+	char checks[128];
+
+	puts("| class | the guest does | handled in | must move per iteration | VT-x exit "
+	     "| AMD-V exit |");
+	puts("|---|---|---|---|---|---|");
+	for (unsigned int i = 0; i < exit_class_count; i++) {
+		const struct exit_class *c = &exit_classes[i];
+
+		if (c->hidden)
+			continue;
+		print_checks(c, checks, sizeof(checks));
+		printf("| `%s` | %s%s | %s | %s | %s | %s |\n", c->name, c->what,
+		       c->cpl0_only ? " (CPL0 only)" : "", c->handled_in, checks, c->vmx, c->svm);
+	}
+	return EXIT_OK;
 }
 
 int cmd_list(int argc, char **argv)
@@ -23,10 +44,13 @@ int cmd_list(int argc, char **argv)
 	bool have_kvm, all = argc > 1 && strcmp(argv[1], "--all") == 0;
 	char checks[128];
 
+	if (argc > 1 && strcmp(argv[1], "--md") == 0)
+		return list_markdown();
 	if (argc > 1 && !all) {
 		if (strcmp(argv[1], "--help") && strcmp(argv[1], "-h"))
 			return usage_error("list: unexpected argument '%s'", argv[1]);
-		puts("usage: exitbench list [--all]   (--all: also the test-only classes)");
+		puts("usage: exitbench list [--all|--md]   (--all: also the test-only classes; "
+		     "--md: the table as Markdown)");
 		return EXIT_OK;
 	}
 	have_kvm = kvm_open(&kvm, "/dev/kvm") == 0;

@@ -33,6 +33,10 @@ static const char run_usage[] =
 	"      --repeat K        K independent runs per class, fresh VM each; the result\n"
 	"                        is the run with the middle median, the spread is reported\n"
 	"      --cpu N           pin the vCPU thread to CPU N (--cpu2 M: the second vCPU)\n"
+	"      --perf            count perf events around each timed loop (the default):\n"
+	"                        cycles/instructions split guest/host, context switches,\n"
+	"                        migrations, page faults; --no-perf turns it off\n"
+	"  -e, --event E,...     more events, perf syntax (libpfm4 names, :u :k :G :H)\n"
 	"      --json F  --csv F  --md F   write the result (atomically)\n"
 	"      --save[=DIR]      save JSON under DIR/hosts/<microarch>/ (default DIR: results)\n"
 	"      --raw             keep every sample in the JSON\n"
@@ -44,7 +48,7 @@ static const char run_usage[] =
 	"environment error\n";
 
 enum { O_QUICK = 256, O_RING, O_TIMER, O_TIMEOUT, O_JSON, O_CSV, O_MD, O_SAVE, O_RAW, O_KVM,
-       O_STRICT, O_PROGRESS, O_REPEAT, O_CPU, O_CPU2 };
+       O_STRICT, O_PROGRESS, O_REPEAT, O_CPU, O_CPU2, O_PERF, O_NO_PERF };
 
 static const struct option run_long[] = {
 	{"class", required_argument, 0, 'c'},	{"samples", required_argument, 0, 'n'},
@@ -57,6 +61,8 @@ static const struct option run_long[] = {
 	{"strict", no_argument, 0, O_STRICT},	{"progress", no_argument, 0, O_PROGRESS},
 	{"quiet", no_argument, 0, 'q'},	{"repeat", required_argument, 0, O_REPEAT},
 	{"cpu", required_argument, 0, O_CPU},	{"cpu2", required_argument, 0, O_CPU2},
+	{"perf", no_argument, 0, O_PERF},	{"no-perf", no_argument, 0, O_NO_PERF},
+	{"event", required_argument, 0, 'e'},
 	{"help", no_argument, 0, 'h'},		{0, 0, 0, 0},
 };
 
@@ -127,6 +133,13 @@ static int parse_one(int c, struct run_opts *o, bool *samples_set, bool *warmup_
 	case O_PROGRESS:
 		o->progress = true;
 		return 0;
+	case O_PERF:
+	case O_NO_PERF:
+		o->no_perf = c == O_NO_PERF;
+		return 0;
+	case 'e':
+		o->events = optarg;
+		return 0;
 	case O_REPEAT:
 		if (parse_u64("--repeat", optarg, 1, MAX_REPEAT, &v))
 			return EXIT_USAGE;
@@ -163,13 +176,15 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 	o->kvm_path = "/dev/kvm";
 	join_command_line(argc, argv, o->command_line, sizeof(o->command_line));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "c:n:w:qh", run_long, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "c:n:w:e:qh", run_long, NULL)) != -1)
 		if (parse_one(c, o, &samples_set, &warmup_set))
 			return EXIT_USAGE;
 	if (optind < argc)
 		return usage_error("run: unexpected argument '%s'", argv[optind]);
 	if (!o->nclasses && parse_class_list("all", o))
 		return EXIT_USAGE;
+	if (o->events && o->no_perf)
+		return usage_error("-e: perf events need --perf, not --no-perf");
 	if (!samples_set)
 		o->samples = o->quick ? QUICK_SAMPLES : DEFAULT_SAMPLES;
 	if (!warmup_set)
@@ -220,6 +235,31 @@ static void order_classes(struct run_opts *o)
 	o->nclasses++;
 }
 
+/* With counters on, cpuid once more without them: their cost, same run. */
+static void perf_overhead(struct kvm_sys *kvm, struct run_result *r)
+{
+	struct run_params p = r->params;
+	struct class_result *c = NULL, *plain;
+
+	for (unsigned int i = 0; i < r->nclasses; i++)
+		if (strcmp(r->classes[i].cls->name, "cpuid") == 0 &&
+		    r->classes[i].status == CLASS_OK && r->classes[i].perf)
+			c = &r->classes[i];
+	plain = c && !runner_interrupted ? calloc(1, sizeof(*plain)) : NULL;
+	if (!plain)
+		return;
+	p.perf = NULL;
+	p.repeat = 1;
+	run_class(kvm, &r->host.backend, c->cls, &p, plain);
+	if (plain->status == CLASS_OK) {
+		r->have_perf_overhead = true;
+		r->cpuid_median_perf = c->sum.median;
+		r->cpuid_median_no_perf = plain->sum.median;
+	}
+	class_result_free(plain);
+	free(plain);
+}
+
 static void run_all(struct run_opts *o, struct kvm_sys *kvm, struct run_result *r)
 {
 	double t0 = mono_s();
@@ -235,6 +275,7 @@ static void run_all(struct run_opts *o, struct kvm_sys *kvm, struct run_result *
 				isatty(STDERR_FILENO) && !o->quiet ? "\r\033[K" : "", c->cls->name,
 				c->reason);
 	}
+	perf_overhead(kvm, r);
 	progress(o, 0, 0, NULL, t0);
 	if (runner_interrupted) {
 		r->partial = true;
@@ -327,6 +368,8 @@ static int run_status(const struct run_opts *o, const struct run_result *r)
 	return st;
 }
 
+static struct perf_spec perf_spec;
+
 static int setup_run(struct run_opts *o, struct kvm_sys *kvm, struct run_result *r)
 {
 	if (kvm_open(kvm, o->kvm_path) || kvm_require_base_caps(kvm))
@@ -345,6 +388,12 @@ static int setup_run(struct run_opts *o, struct kvm_sys *kvm, struct run_result 
 	r->params.cpu = o->cpu;
 	r->params.cpu2 = o->cpu2;
 	r->params.cpus_siblings = cpus_are_siblings(o->cpu, o->cpu2);
+	if (!o->no_perf) {
+		if (perfctr_parse_opt("--perf", PERF_DEFAULT_EVENTS, &perf_spec) ||
+		    (o->events && perfctr_parse_opt("-e", o->events, &perf_spec)))
+			return EXIT_USAGE;
+		r->params.perf = &perf_spec;
+	}
 	if (o->cpu >= 0 && pin_thread(o->cpu))
 		return usage_error("%s", mvm_error());
 	runner_install_signals();

@@ -165,6 +165,8 @@ static json_t *class_json(const struct class_result *c)
 	json_object_set_new(o, "repeat", repeat_json(c));
 	if (c->bd.wanted)
 		json_object_set_new(o, "breakdown", breakdown_json(&c->bd, c->iterations));
+	if (c->perf)
+		json_object_set_new(o, "perf", perfctr_json(c->perf, c->iterations));
 	if (c->has_aux)
 		json_object_set_new(o, "aux", json_pack("{s:s, s:o}", "name", c->cls->aux_name,
 							"stats", stats_json(&c->aux)));
@@ -202,6 +204,13 @@ static json_t *result_json(const struct run_result *r)
 		json_object_set_new(opt, "cpu", pin_json(r->params.cpu));
 		json_object_set_new(opt, "cpu2", pin_json(r->params.cpu2));
 		json_object_set_new(opt, "cpus_siblings", json_boolean(r->params.cpus_siblings));
+		json_object_set_new(opt, "perf", json_boolean(r->params.perf != NULL));
+		if (r->have_perf_overhead)
+			json_object_set_new(doc, "perf_overhead",
+					    json_pack("{s:s, s:f, s:f}", "class", "cpuid",
+						      "median_with_perf", r->cpuid_median_perf,
+						      "median_without_perf",
+						      r->cpuid_median_no_perf));
 	}
 	return doc;
 }

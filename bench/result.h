@@ -23,6 +23,9 @@ struct run_result {
 	struct class_result *classes;
 	unsigned int nclasses;
 	double null_median; /* NAN when null did not run */
+	/* cpuid's median from an extra run without perf counters (perf on) */
+	bool have_perf_overhead;
+	double cpuid_median_perf, cpuid_median_no_perf;
 };
 
 /* The exitbench/1 JSON document (docs/json-schema.md).  Writes atomically:

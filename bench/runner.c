@@ -111,8 +111,12 @@ static enum exit_action doorbell(struct class_run *cr, uint32_t what)
 		cr->in_window = true;
 		cr->t_begin = now_s();
 		r = snapshot(cr, cr->snap0);
+		if (cr->res->perf)
+			perfctr_enable(cr->res->perf);
 		break;
 	case DB_END:
+		if (cr->res->perf)
+			perfctr_disable(cr->res->perf);
 		r = snapshot(cr, cr->snap1);
 		cr->t_end = now_s();
 		cr->in_window = false;
@@ -267,6 +271,11 @@ static int class_run_setup(struct kvm_sys *kvm, struct class_run *cr)
 		return -1;
 	if (breakdown_wanted(cr->cls) && breakdown_alloc(cr))
 		return -1;
+	if (cr->p->perf && cr->p->samples > 1) {
+		cr->res->perf = perfctr_open(cr->p->perf, 0);
+		if (!cr->res->perf)
+			return mvm_fail_errno("open perf counters for class %s", cr->cls->name);
+	}
 	if (post_command(cr) || alloc_snapshots(cr))
 		return -1;
 	cr->res->tsc_khz = vcpu_tsc_khz(cr->vcpu);
@@ -499,6 +508,8 @@ static int run_class_once(struct kvm_sys *kvm, const struct backend *b,
 	}
 	if (r == 0 && cr.h_ret)
 		breakdown_compute(&cr, res);
+	if (r == 0 && res->perf)
+		perfctr_read(res->perf);
 	if (r == 0 && collect_samples(&cr, res) == 0) {
 		volatile struct mailbox *mb = vm_gpa_to_hva(&cr.vm, MAILBOX_GPA, sizeof(*mb));
 
@@ -553,31 +564,31 @@ int run_class_repeated(struct kvm_sys *kvm, const struct backend *b,
 		       const struct exit_class *cls, const struct run_params *p,
 		       struct class_result *res)
 {
-	unsigned int k, n = p->repeat > 1 ? p->repeat : 1;
+	unsigned int k, ran, pick, n = p->repeat > 1 ? p->repeat : 1;
 	struct class_result *all = calloc(n, sizeof(*all));
 	double medians[MAX_REPEAT];
+	bool failed = false;
 
 	if (!all)
 		return mvm_fail_errno("allocate %u results of class %s", n, cls->name);
-	for (k = 0; k < n && !runner_interrupted; k++) {
+	for (k = 0; k < n && !failed; k++) {
+		if (k > 0 && runner_interrupted)
+			break;
 		run_class(kvm, b, cls, p, &all[k]);
 		medians[k] = all[k].sum.median;
-		if (all[k].status != CLASS_OK)
-			break;
+		failed = all[k].status != CLASS_OK;
 	}
-	if (k == n) {
-		qsort(all, n, sizeof(*all), by_median);
-		*res = all[(n - 1) / 2];
-		all[(n - 1) / 2].samples = NULL;
-		all[(n - 1) / 2].bd.parts = NULL;
-	} else {
-		*res = all[k < n ? k : n - 1];
-		all[k < n ? k : n - 1].samples = NULL;
-		all[k < n ? k : n - 1].bd.parts = NULL;
+	ran = k;
+	pick = ran - 1; /* the failed run, if one failed */
+	if (!failed) {
+		qsort(all, ran, sizeof(*all), by_median);
+		pick = (ran - 1) / 2;
 	}
-	res->nrepeat = k < n ? k + 1 : n;
-	memcpy(res->repeat_medians, medians, res->nrepeat * sizeof(double));
-	for (k = 0; k < n; k++)
+	*res = all[pick];
+	memset(&all[pick], 0, sizeof(all[pick]));
+	res->nrepeat = ran;
+	memcpy(res->repeat_medians, medians, ran * sizeof(double));
+	for (k = 0; k < ran; k++)
 		class_result_free(&all[k]);
 	free(all);
 	return 0;
@@ -587,8 +598,11 @@ void class_result_free(struct class_result *res)
 {
 	free(res->samples);
 	free(res->bd.parts);
+	if (res->perf)
+		perfctr_close(res->perf);
 	res->samples = NULL;
 	res->bd.parts = NULL;
+	res->perf = NULL;
 }
 
 int probe_timer(struct kvm_sys *kvm, const struct backend *b, unsigned int timeout_s, char *why,

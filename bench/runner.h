@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "bench/classes.h"
+#include "bench/perfctr.h"
 #include "bench/stats.h"
 #include "minivmm/minivmm.h"
 
@@ -70,6 +71,7 @@ struct class_result {
 	bool has_aux;
 	struct summary aux; /* the class's second series (cls->aux_name) */
 	struct breakdown bd;
+	struct perf_set *perf; /* counted around the timed loop (vCPU 0's thread) */
 };
 
 struct run_params {
@@ -81,6 +83,7 @@ struct run_params {
 	int timer; /* guests/protocol.h TIMER_* */
 	unsigned int repeat; /* independent runs per class, fresh VM each */
 	int cpu, cpu2;	     /* pinning of vCPU 0 / vCPU 1 threads, -1: none */
+	const struct perf_spec *perf; /* counters around each timed loop, or NULL */
 	bool cpus_siblings;  /* cpu and cpu2 are SMT siblings */
 };
 

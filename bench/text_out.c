@@ -67,6 +67,53 @@ static void table_notes(const struct class_result *c, FILE *out)
 		fprintf(out, "  %s breakdown: n/a: %s\n", c->cls->name, c->bd.reason);
 }
 
+/* First class that has counters: the column set of the perf table. */
+static const struct perf_set *perf_columns(const struct run_result *r)
+{
+	for (unsigned int i = 0; i < r->nclasses; i++)
+		if (r->classes[i].perf)
+			return r->classes[i].perf;
+	return NULL;
+}
+
+/* Perf counters per iteration: one row per class, "n/a" cells with the
+ * reasons listed once underneath. */
+static void print_perf(const struct run_result *r, FILE *out)
+{
+	const struct perf_set *cols = perf_columns(r);
+	char label[96], cell[64];
+
+	if (!cols)
+		return;
+	fprintf(out, "\nperf counters per iteration (vCPU thread, around the timed loop)\n%-18s",
+		"class");
+	for (unsigned int k = 0; k < cols->count; k++) {
+		perfctr_label(&cols->c[k], label, sizeof(label));
+		fprintf(out, " %20.20s", label);
+	}
+	fputc('\n', out);
+	for (unsigned int i = 0; i < r->nclasses; i++) {
+		const struct class_result *c = &r->classes[i];
+
+		if (!c->perf)
+			continue;
+		fprintf(out, "%-18s", c->cls->name);
+		for (unsigned int k = 0; k < c->perf->count; k++) {
+			if (c->perf->c[k].have_value)
+				perfctr_cell(&c->perf->c[k], c->iterations, cell, sizeof(cell));
+			else
+				snprintf(cell, sizeof(cell), "n/a");
+			fprintf(out, " %20.20s", cell);
+		}
+		fputc('\n', out);
+	}
+	for (unsigned int k = 0; k < cols->count; k++)
+		if (!cols->c[k].have_value) {
+			perfctr_label(&cols->c[k], label, sizeof(label));
+			fprintf(out, "  %s: n/a: %s\n", label, cols->c[k].reason);
+		}
+}
+
 void result_print_table(const struct run_result *r, FILE *out)
 {
 	const struct host_info *h = &r->host;
@@ -93,6 +140,12 @@ void result_print_table(const struct run_result *r, FILE *out)
 		table_row(&r->classes[i], out);
 	for (unsigned int i = 0; i < r->nclasses; i++)
 		table_notes(&r->classes[i], out);
+	print_perf(r, out);
+	if (r->have_perf_overhead)
+		fprintf(out, "perf overhead: cpuid median %.0f with counters, %.0f without (%+.1f%%)\n",
+			r->cpuid_median_perf, r->cpuid_median_no_perf,
+			100 * (r->cpuid_median_perf - r->cpuid_median_no_perf) /
+				r->cpuid_median_no_perf);
 	if (r->partial)
 		fprintf(out, "PARTIAL RUN: %s\n", r->partial_reason);
 }
