@@ -20,11 +20,14 @@
 #define DEFAULT_WARMUP	2000
 #define QUICK_SAMPLES	2000
 #define QUICK_WARMUP	200
+#define DEFAULT_BUDGET_S 2
 
 static const char run_usage[] =
 	"usage: exitbench run [options]\n"
 	"  -c, --class A,B|all   classes to run (default all; null always runs first)\n"
-	"  -n, --samples N       timed iterations per class (default 50000)\n"
+	"  -n, --samples N       timed iterations per class (default 50000, fewer for a\n"
+	"                        class whose preflight says it would take over --budget)\n"
+	"      --budget S        seconds per class for the default sample count (default 2)\n"
 	"  -w, --warmup N        untimed iterations first (default 2000)\n"
 	"      --quick           2000 samples, 200 warm-up\n"
 	"      --ring 0|3        CPL of the timed loop (default 0)\n"
@@ -48,7 +51,7 @@ static const char run_usage[] =
 	"environment error\n";
 
 enum { O_QUICK = 256, O_RING, O_TIMER, O_TIMEOUT, O_JSON, O_CSV, O_MD, O_SAVE, O_RAW, O_KVM,
-       O_STRICT, O_PROGRESS, O_REPEAT, O_CPU, O_CPU2, O_PERF, O_NO_PERF };
+       O_STRICT, O_PROGRESS, O_REPEAT, O_CPU, O_CPU2, O_PERF, O_NO_PERF, O_BUDGET };
 
 static const struct option run_long[] = {
 	{"class", required_argument, 0, 'c'},	{"samples", required_argument, 0, 'n'},
@@ -62,7 +65,7 @@ static const struct option run_long[] = {
 	{"quiet", no_argument, 0, 'q'},	{"repeat", required_argument, 0, O_REPEAT},
 	{"cpu", required_argument, 0, O_CPU},	{"cpu2", required_argument, 0, O_CPU2},
 	{"perf", no_argument, 0, O_PERF},	{"no-perf", no_argument, 0, O_NO_PERF},
-	{"event", required_argument, 0, 'e'},
+	{"event", required_argument, 0, 'e'},	{"budget", required_argument, 0, O_BUDGET},
 	{"help", no_argument, 0, 'h'},		{0, 0, 0, 0},
 };
 
@@ -140,6 +143,11 @@ static int parse_one(int c, struct run_opts *o, bool *samples_set, bool *warmup_
 	case 'e':
 		o->events = optarg;
 		return 0;
+	case O_BUDGET:
+		if (parse_u64("--budget", optarg, 1, 3600, &v))
+			return EXIT_USAGE;
+		o->budget_s = (double)v;
+		return 0;
 	case O_REPEAT:
 		if (parse_u64("--repeat", optarg, 1, MAX_REPEAT, &v))
 			return EXIT_USAGE;
@@ -187,6 +195,10 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 		return usage_error("-e: perf events need --perf, not --no-perf");
 	if (!samples_set)
 		o->samples = o->quick ? QUICK_SAMPLES : DEFAULT_SAMPLES;
+	if (samples_set)
+		o->budget_s = 0; /* the user's count is exact */
+	else if (o->budget_s == 0)
+		o->budget_s = DEFAULT_BUDGET_S;
 	if (!warmup_set)
 		o->warmup = o->quick ? QUICK_WARMUP : DEFAULT_WARMUP;
 	return 0;
@@ -385,6 +397,7 @@ static int setup_run(struct run_opts *o, struct kvm_sys *kvm, struct run_result 
 					.timer = o->timer};
 	r->quick = o->quick;
 	r->params.repeat = o->repeat;
+	r->params.budget_s = o->budget_s;
 	r->params.cpu = o->cpu;
 	r->params.cpu2 = o->cpu2;
 	r->params.cpus_siblings = cpus_are_siblings(o->cpu, o->cpu2);

@@ -147,6 +147,7 @@ static json_t *class_json(const struct class_result *c)
 	json_object_set_new(o, "cpl", json_integer(c->cpl));
 	json_object_set_new(o, "iterations", json_integer((json_int_t)c->iterations));
 	json_object_set_new(o, "warmup", json_integer((json_int_t)c->warmup));
+	json_object_set_new(o, "budget_limited", json_boolean(c->budget_limited));
 	json_object_set_new(o, "stats", stats_json(&c->sum));
 	json_object_set_new(o, "net_median", num(c->net_median));
 	json_object_set_new(o, "median_ns",
@@ -205,6 +206,7 @@ static json_t *result_json(const struct run_result *r)
 		json_object_set_new(opt, "cpu2", pin_json(r->params.cpu2));
 		json_object_set_new(opt, "cpus_siblings", json_boolean(r->params.cpus_siblings));
 		json_object_set_new(opt, "perf", json_boolean(r->params.perf != NULL));
+		json_object_set_new(opt, "budget_s", num(r->params.budget_s > 0 ? r->params.budget_s : NAN));
 		if (r->have_perf_overhead)
 			json_object_set_new(doc, "perf_overhead",
 					    json_pack("{s:s, s:f, s:f}", "class", "cpuid",

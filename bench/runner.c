@@ -529,10 +529,28 @@ static int run_class_once(struct kvm_sys *kvm, const struct backend *b,
  * fails on this host is reported within seconds, not after the full
  * watchdog of a long run.
  */
+#define BUDGET_MIN_SAMPLES 1000
+
+/* Samples that fit the time budget, from the preflight's one iteration. */
+static void fit_budget(const struct class_result *pre, struct run_params *p)
+{
+	double per_iter_s, fit;
+
+	if (p->budget_s <= 0 || !pre->tsc_khz || pre->sum.median <= 0)
+		return;
+	per_iter_s = pre->sum.median / ((double)pre->tsc_khz * 1e3);
+	fit = p->budget_s / per_iter_s;
+	if (fit >= (double)p->samples)
+		return;
+	p->samples = fit > BUDGET_MIN_SAMPLES ? (uint64_t)fit : BUDGET_MIN_SAMPLES;
+	if (p->warmup > p->samples / 10)
+		p->warmup = p->samples / 10;
+}
+
 int run_class(struct kvm_sys *kvm, const struct backend *b, const struct exit_class *cls,
 	      const struct run_params *p, struct class_result *res)
 {
-	struct run_params pre = *p;
+	struct run_params pre = *p, main_run = *p;
 
 	if (p->samples > 1) {
 		pre.samples = 1;
@@ -546,8 +564,11 @@ int run_class(struct kvm_sys *kvm, const struct backend *b, const struct exit_cl
 			res->iterations = p->samples;
 			return 0;
 		}
+		fit_budget(res, &main_run);
 	}
-	return run_class_once(kvm, b, cls, p, res);
+	run_class_once(kvm, b, cls, &main_run, res);
+	res->budget_limited = main_run.samples < p->samples;
+	return 0;
 }
 
 static int by_median(const void *a, const void *b)

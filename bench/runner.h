@@ -66,6 +66,7 @@ struct class_result {
 	double wall_seconds;
 	uint64_t rezaps;
 	int cpl; /* the CPL the guest reported for its timed loop (CS.RPL) */
+	bool budget_limited; /* samples cut to fit run_params.budget_s */
 	unsigned int nrepeat;		 /* runs behind this result (--repeat) */
 	double repeat_medians[MAX_REPEAT]; /* their medians; this result is the middle one */
 	bool has_aux;
@@ -84,6 +85,8 @@ struct run_params {
 	unsigned int repeat; /* independent runs per class, fresh VM each */
 	int cpu, cpu2;	     /* pinning of vCPU 0 / vCPU 1 threads, -1: none */
 	const struct perf_spec *perf; /* counters around each timed loop, or NULL */
+	double budget_s; /* >0: fewer samples when the preflight says a class
+			    would run longer than this (default sample count only) */
 	bool cpus_siblings;  /* cpu and cpu2 are SMT siblings */
 };
 

@@ -48,6 +48,9 @@ static void table_notes(const struct class_result *c, FILE *out)
 		return;
 	if (!c->verified)
 		fprintf(out, "  %s unverified: %s\n", c->cls->name, c->reason);
+	if (c->budget_limited)
+		fprintf(out, "  %s: %llu samples, cut to fit the time budget (--budget)\n",
+			c->cls->name, (unsigned long long)c->iterations);
 	for (unsigned int k = 0; k < c->nrepeat; k++) {
 		lo = fmin(lo, c->repeat_medians[k]);
 		hi = fmax(hi, c->repeat_medians[k]);
