@@ -32,10 +32,10 @@ struct exit_class {
 	const char *handled_in; /* "KVM", "VMM" (our userspace), "-" */
 	uint32_t op;		/* guests/protocol.h OP_* */
 	struct class_check checks[MAX_CHECKS];
-	bool hidden;		/* test-only: runnable by name, not in `list` or `all` */
-	bool cpl0_only;		/* privileged instruction: no --ring 3 */
-	bool two_vcpus;		/* vCPU 1 runs the guest's ap_main in its own thread */
-	const char *aux_name;	/* a second per-iteration series, e.g. "wakeup" */
+	bool hidden;	      /* test-only: runnable by name, not in `list` or `all` */
+	bool cpl0_only;	      /* privileged instruction: no --ring 3 */
+	bool two_vcpus;	      /* vCPU 1 runs the guest's ap_main in its own thread */
+	const char *aux_name; /* a second per-iteration series, e.g. "wakeup" */
 	/* Host side, before the vCPU exists (irqchip, VM capabilities). */
 	int (*vm_setup)(struct class_run *cr);
 	/* Host side, before the guest runs (slots, ioeventfds, args). */

@@ -66,8 +66,12 @@ int cmd_list(int argc, char **argv)
 			why = c->unsupported(&b, &kvm);
 		print_checks(c, checks, sizeof(checks));
 		printf("%-18s %-4s %-34s %s%s\n", c->name, c->handled_in, checks,
-		       !have_kvm ? "unknown: " : why ? "unsupported: " : "yes",
-		       !have_kvm ? mvm_error() : why ? why : "");
+		       !have_kvm ? "unknown: "
+		       : why	 ? "unsupported: "
+				 : "yes",
+		       !have_kvm ? mvm_error()
+		       : why	 ? why
+				 : "");
 		printf("    %s\n", c->what);
 	}
 	kvm_close(&kvm);
@@ -110,7 +114,8 @@ int cmd_info(int argc, char **argv)
 	printf("backend:     %s (module %s), hypercall %s\n", h.backend.name, h.backend.module,
 	       backend_hypercall_insn(&h.backend));
 	printf("nested:      %s%s%s\n", h.backend.nested ? "yes" : "no",
-	       h.backend.nested ? ", hypervisor " : "", h.backend.nested ? h.backend.hypervisor : "");
+	       h.backend.nested ? ", hypervisor " : "",
+	       h.backend.nested ? h.backend.hypervisor : "");
 	printf("cpu flags:   vmx %s, svm %s\n", h.backend.host_vmx ? "yes" : "no",
 	       h.backend.host_svm ? "yes" : "no");
 	print_kv("mitigations", &h.mitigations);

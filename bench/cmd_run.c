@@ -16,57 +16,87 @@
 #include "bench/result.h"
 #include "guests/protocol.h"
 
-#define DEFAULT_SAMPLES 50000
-#define DEFAULT_WARMUP	2000
-#define QUICK_SAMPLES	2000
-#define QUICK_WARMUP	200
+#define DEFAULT_SAMPLES	 50000
+#define DEFAULT_WARMUP	 2000
+#define QUICK_SAMPLES	 2000
+#define QUICK_WARMUP	 200
 #define DEFAULT_BUDGET_S 2
 
 static const char run_usage[] =
-	"usage: exitbench run [options]\n"
-	"  -c, --class A,B|all   classes to run (default all; null always runs first)\n"
-	"  -n, --samples N       timed iterations per class (default 50000, fewer for a\n"
-	"                        class whose preflight says it would take over --budget)\n"
-	"      --budget S        seconds per class for the default sample count (default 2)\n"
-	"  -w, --warmup N        untimed iterations first (default 2000)\n"
-	"      --quick           2000 samples, 200 warm-up\n"
-	"      --ring 0|3        CPL of the timed loop (default 0)\n"
-	"      --timer T         auto|rdtscp|lfence (default auto: probe rdtscp)\n"
-	"      --timeout S       watchdog per class in seconds (default 60)\n"
-	"      --repeat K        K independent runs per class, fresh VM each; the result\n"
-	"                        is the run with the middle median, the spread is reported\n"
-	"      --cpu N           pin the vCPU thread to CPU N (--cpu2 M: the second vCPU)\n"
-	"      --perf            count perf events around each timed loop (the default):\n"
-	"                        cycles/instructions split guest/host, context switches,\n"
-	"                        migrations, page faults; --no-perf turns it off\n"
-	"  -e, --event E,...     more events, perf syntax (libpfm4 names, :u :k :G :H)\n"
-	"      --json F  --csv F  --md F   write the result (atomically)\n"
-	"      --save[=DIR]      save JSON under DIR/hosts/<microarch>/ (default DIR: results)\n"
-	"      --raw             keep every sample in the JSON\n"
-	"      --strict          exit 1 when a class is unverified\n"
-	"      --kvm PATH        KVM device (default /dev/kvm)\n"
-	"      --progress        a progress line per class on stderr, also when not a tty\n"
-	"  -q, --quiet           no table, no terminal progress line\n"
-	"exit status: 0 ok, 1 a class failed or the run was interrupted, 2 usage or "
-	"environment error\n";
+    "usage: exitbench run [options]\n"
+    "  -c, --class A,B|all   classes to run (default all; null always runs first)\n"
+    "  -n, --samples N       timed iterations per class (default 50000, fewer for a\n"
+    "                        class whose preflight says it would take over --budget)\n"
+    "      --budget S        seconds per class for the default sample count (default 2)\n"
+    "  -w, --warmup N        untimed iterations first (default 2000)\n"
+    "      --quick           2000 samples, 200 warm-up\n"
+    "      --ring 0|3        CPL of the timed loop (default 0)\n"
+    "      --timer T         auto|rdtscp|lfence (default auto: probe rdtscp)\n"
+    "      --timeout S       watchdog per class in seconds (default 60)\n"
+    "      --repeat K        K independent runs per class, fresh VM each; the result\n"
+    "                        is the run with the middle median, the spread is reported\n"
+    "      --cpu N           pin the vCPU thread to CPU N (--cpu2 M: the second vCPU)\n"
+    "      --perf            count perf events around each timed loop (the default):\n"
+    "                        cycles/instructions split guest/host, context switches,\n"
+    "                        migrations, page faults; --no-perf turns it off\n"
+    "  -e, --event E,...     more events, perf syntax (libpfm4 names, :u :k :G :H)\n"
+    "      --json F  --csv F  --md F   write the result (atomically)\n"
+    "      --save[=DIR]      save JSON under DIR/hosts/<microarch>/ (default DIR: results)\n"
+    "      --raw             keep every sample in the JSON\n"
+    "      --strict          exit 1 when a class is unverified\n"
+    "      --kvm PATH        KVM device (default /dev/kvm)\n"
+    "      --progress        a progress line per class on stderr, also when not a tty\n"
+    "  -q, --quiet           no table, no terminal progress line\n"
+    "exit status: 0 ok, 1 a class failed or the run was interrupted, 2 usage or "
+    "environment error\n";
 
-enum { O_QUICK = 256, O_RING, O_TIMER, O_TIMEOUT, O_JSON, O_CSV, O_MD, O_SAVE, O_RAW, O_KVM,
-       O_STRICT, O_PROGRESS, O_REPEAT, O_CPU, O_CPU2, O_PERF, O_NO_PERF, O_BUDGET };
+enum {
+	O_QUICK = 256,
+	O_RING,
+	O_TIMER,
+	O_TIMEOUT,
+	O_JSON,
+	O_CSV,
+	O_MD,
+	O_SAVE,
+	O_RAW,
+	O_KVM,
+	O_STRICT,
+	O_PROGRESS,
+	O_REPEAT,
+	O_CPU,
+	O_CPU2,
+	O_PERF,
+	O_NO_PERF,
+	O_BUDGET
+};
 
 static const struct option run_long[] = {
-	{"class", required_argument, 0, 'c'},	{"samples", required_argument, 0, 'n'},
-	{"warmup", required_argument, 0, 'w'},	{"quick", no_argument, 0, O_QUICK},
-	{"ring", required_argument, 0, O_RING}, {"timer", required_argument, 0, O_TIMER},
-	{"timeout", required_argument, 0, O_TIMEOUT},
-	{"json", required_argument, 0, O_JSON}, {"csv", required_argument, 0, O_CSV},
-	{"md", required_argument, 0, O_MD},	{"save", optional_argument, 0, O_SAVE},
-	{"raw", no_argument, 0, O_RAW},		{"kvm", required_argument, 0, O_KVM},
-	{"strict", no_argument, 0, O_STRICT},	{"progress", no_argument, 0, O_PROGRESS},
-	{"quiet", no_argument, 0, 'q'},	{"repeat", required_argument, 0, O_REPEAT},
-	{"cpu", required_argument, 0, O_CPU},	{"cpu2", required_argument, 0, O_CPU2},
-	{"perf", no_argument, 0, O_PERF},	{"no-perf", no_argument, 0, O_NO_PERF},
-	{"event", required_argument, 0, 'e'},	{"budget", required_argument, 0, O_BUDGET},
-	{"help", no_argument, 0, 'h'},		{0, 0, 0, 0},
+    {"class", required_argument, 0, 'c'},
+    {"samples", required_argument, 0, 'n'},
+    {"warmup", required_argument, 0, 'w'},
+    {"quick", no_argument, 0, O_QUICK},
+    {"ring", required_argument, 0, O_RING},
+    {"timer", required_argument, 0, O_TIMER},
+    {"timeout", required_argument, 0, O_TIMEOUT},
+    {"json", required_argument, 0, O_JSON},
+    {"csv", required_argument, 0, O_CSV},
+    {"md", required_argument, 0, O_MD},
+    {"save", optional_argument, 0, O_SAVE},
+    {"raw", no_argument, 0, O_RAW},
+    {"kvm", required_argument, 0, O_KVM},
+    {"strict", no_argument, 0, O_STRICT},
+    {"progress", no_argument, 0, O_PROGRESS},
+    {"quiet", no_argument, 0, 'q'},
+    {"repeat", required_argument, 0, O_REPEAT},
+    {"cpu", required_argument, 0, O_CPU},
+    {"cpu2", required_argument, 0, O_CPU2},
+    {"perf", no_argument, 0, O_PERF},
+    {"no-perf", no_argument, 0, O_NO_PERF},
+    {"event", required_argument, 0, 'e'},
+    {"budget", required_argument, 0, O_BUDGET},
+    {"help", no_argument, 0, 'h'},
+    {0, 0, 0, 0},
 };
 
 static int parse_timer(const char *s, int *timer)
@@ -374,7 +404,8 @@ static int run_status(const struct run_opts *o, const struct run_result *r)
 	for (unsigned int i = 0; i < r->nclasses; i++) {
 		const struct class_result *c = &r->classes[i];
 
-		if (c->status == CLASS_FAILED || (o->strict && c->status == CLASS_OK && !c->verified))
+		if (c->status == CLASS_FAILED ||
+		    (o->strict && c->status == CLASS_OK && !c->verified))
 			st = EXIT_FAIL;
 	}
 	return st;

@@ -27,18 +27,18 @@ static json_t *host_json(const struct host_info *h)
 	const struct backend *b = &h->backend;
 
 	return json_pack(
-		"{s:s, s:{s:s, s:s, s:s}, s:{s:s, s:i, s:i, s:i, s:s, s:s, s:s, s:o}, s:I, s:s, "
-		"s:s, s:o, s:{s:s, s:s, s:b, s:s, s:b, s:b, s:s, s:o}}",
-		"hostname", h->hostname, "kernel", "release", h->kernel_release, "version",
-		h->kernel_version, "cmdline", h->cmdline, "cpu", "vendor", h->vendor, "family",
-		(int)h->family, "model", (int)h->model, "stepping", (int)h->stepping, "model_name",
-		h->model_name, "microcode", h->microcode, "microarch", h->microarch,
-		"microarch_year", h->microarch_year ? json_integer(h->microarch_year) : json_null(),
-		"tsc_khz", (json_int_t)h->tsc_khz, "tsc_khz_source", h->tsc_khz_source, "governor",
-		h->governor, "mitigations", kv_object(&h->mitigations), "kvm", "backend", b->name,
-		"module", b->module, "nested", b->nested, "hypervisor", b->hypervisor, "host_vmx",
-		b->host_vmx, "host_svm", b->host_svm, "hypercall_insn",
-		backend_hypercall_insn(b), "params", kv_object(&h->kvm_params));
+	    "{s:s, s:{s:s, s:s, s:s}, s:{s:s, s:i, s:i, s:i, s:s, s:s, s:s, s:o}, s:I, s:s, "
+	    "s:s, s:o, s:{s:s, s:s, s:b, s:s, s:b, s:b, s:s, s:o}}",
+	    "hostname", h->hostname, "kernel", "release", h->kernel_release, "version",
+	    h->kernel_version, "cmdline", h->cmdline, "cpu", "vendor", h->vendor, "family",
+	    (int)h->family, "model", (int)h->model, "stepping", (int)h->stepping, "model_name",
+	    h->model_name, "microcode", h->microcode, "microarch", h->microarch, "microarch_year",
+	    h->microarch_year ? json_integer(h->microarch_year) : json_null(), "tsc_khz",
+	    (json_int_t)h->tsc_khz, "tsc_khz_source", h->tsc_khz_source, "governor", h->governor,
+	    "mitigations", kv_object(&h->mitigations), "kvm", "backend", b->name, "module",
+	    b->module, "nested", b->nested, "hypervisor", b->hypervisor, "host_vmx", b->host_vmx,
+	    "host_svm", b->host_svm, "hypercall_insn", backend_hypercall_insn(b), "params",
+	    kv_object(&h->kvm_params));
 }
 
 static json_t *stats_json(const struct summary *s)
@@ -47,8 +47,7 @@ static json_t *stats_json(const struct summary *s)
 			 (json_int_t)s->n, "min", (json_int_t)s->min, "p1", num(s->p1), "p10",
 			 num(s->p10), "median", num(s->median), "p90", num(s->p90), "p99",
 			 num(s->p99), "max", (json_int_t)s->max, "mean", num(s->mean), "stddev",
-			 num(s->stddev), "median_ci95", num(s->median_ci_lo),
-			 num(s->median_ci_hi));
+			 num(s->stddev), "median_ci95", num(s->median_ci_lo), num(s->median_ci_hi));
 }
 
 static json_t *checks_json(const struct class_result *c)
@@ -103,9 +102,9 @@ static json_t *repeat_json(const struct class_result *c)
 		lo = fmin(lo, c->repeat_medians[i]);
 		hi = fmax(hi, c->repeat_medians[i]);
 	}
-	return json_pack("{s:i, s:o, s:o, s:o}", "runs", (int)c->nrepeat, "medians", m,
-			 "spread", num(hi - lo),
-			 "spread_pct", num(c->sum.median ? 100 * (hi - lo) / c->sum.median : NAN));
+	return json_pack("{s:i, s:o, s:o, s:o}", "runs", (int)c->nrepeat, "medians", m, "spread",
+			 num(hi - lo), "spread_pct",
+			 num(c->sum.median ? 100 * (hi - lo) / c->sum.median : NAN));
 }
 
 static json_t *parts_json(const struct breakdown *b, uint64_t n)
@@ -125,12 +124,12 @@ static json_t *breakdown_json(const struct breakdown *b, uint64_t n)
 
 	if (!b->available)
 		return json_pack("{s:b, s:s}", "available", 0, "reason", b->reason);
-	o = json_pack("{s:b, s:I, s:f, s:s, s:s, s:I, s:o, s:o, s:o}", "available", 1,
-			 "tsc_offset", (json_int_t)b->offset, "tsc_ratio", b->ratio,
-			 "offset_source", b->offset_source, "ratio_source", b->ratio_source,
-			 "inconsistent_iterations", (json_int_t)b->inconsistent, "exit_leg",
-			 stats_json(&b->exit_leg), "vmm_handling", stats_json(&b->handling),
-			 "entry_leg", stats_json(&b->entry_leg));
+	o = json_pack("{s:b, s:I, s:f, s:s, s:s, s:I, s:o, s:o, s:o}", "available", 1, "tsc_offset",
+		      (json_int_t)b->offset, "tsc_ratio", b->ratio, "offset_source",
+		      b->offset_source, "ratio_source", b->ratio_source, "inconsistent_iterations",
+		      (json_int_t)b->inconsistent, "exit_leg", stats_json(&b->exit_leg),
+		      "vmm_handling", stats_json(&b->handling), "entry_leg",
+		      stats_json(&b->entry_leg));
 	if (o && b->parts)
 		json_object_set_new(o, "parts", parts_json(b, n));
 	return o;
@@ -138,8 +137,8 @@ static json_t *breakdown_json(const struct breakdown *b, uint64_t n)
 
 static json_t *class_json(const struct class_result *c)
 {
-	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i}", "name", c->cls->name,
-			      "handled_in", c->cls->handled_in, "what", c->cls->what, "status",
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i}", "name", c->cls->name, "handled_in",
+			      c->cls->handled_in, "what", c->cls->what, "status",
 			      class_status_name(c->status), "reason", c->reason, "ring", c->ring);
 
 	if (c->status != CLASS_OK)
@@ -169,8 +168,9 @@ static json_t *class_json(const struct class_result *c)
 	if (c->perf)
 		json_object_set_new(o, "perf", perfctr_json(c->perf, c->iterations));
 	if (c->has_aux)
-		json_object_set_new(o, "aux", json_pack("{s:s, s:o}", "name", c->cls->aux_name,
-							"stats", stats_json(&c->aux)));
+		json_object_set_new(o, "aux",
+				    json_pack("{s:s, s:o}", "name", c->cls->aux_name, "stats",
+					      stats_json(&c->aux)));
 	return o;
 }
 
@@ -187,17 +187,17 @@ static json_t *result_json(const struct run_result *r)
 	for (unsigned int i = 0; i < r->nclasses; i++)
 		json_array_append_new(classes, class_json(&r->classes[i]));
 	doc = json_pack("{s:s, s:{s:s, s:s, s:s}, s:s, s:s, s:b, s:s, s:o, s:{s:I, s:I, s:i, "
-			 "s:b, s:i, s:s, s:s}, s:s, s:o, s:o}",
-			 "schema", RESULT_SCHEMA, "tool", "name", "exitbench", "version",
-			 EXITBENCH_VERSION, "command_line", r->command_line, "started_utc",
-			 r->started_utc, "finished_utc", r->finished_utc, "partial", r->partial,
-			 "partial_reason", r->partial_reason, "host", host_json(&r->host),
-			 "options", "samples", (json_int_t)r->params.samples, "warmup",
-			 (json_int_t)r->params.warmup, "ring", r->params.ring, "quick", r->quick,
-			 "timeout_s", (int)r->params.timeout_s, "timer", timer_name(r->params.timer),
-			 "timer_note", r->timer_note, "units", "tsc_ticks", "overhead",
-			 json_pack("{s:s, s:o}", "class", "null", "median", num(r->null_median)),
-			 "classes", classes);
+			"s:b, s:i, s:s, s:s}, s:s, s:o, s:o}",
+			"schema", RESULT_SCHEMA, "tool", "name", "exitbench", "version",
+			EXITBENCH_VERSION, "command_line", r->command_line, "started_utc",
+			r->started_utc, "finished_utc", r->finished_utc, "partial", r->partial,
+			"partial_reason", r->partial_reason, "host", host_json(&r->host), "options",
+			"samples", (json_int_t)r->params.samples, "warmup",
+			(json_int_t)r->params.warmup, "ring", r->params.ring, "quick", r->quick,
+			"timeout_s", (int)r->params.timeout_s, "timer", timer_name(r->params.timer),
+			"timer_note", r->timer_note, "units", "tsc_ticks", "overhead",
+			json_pack("{s:s, s:o}", "class", "null", "median", num(r->null_median)),
+			"classes", classes);
 	if (doc) {
 		json_t *opt = json_object_get(doc, "options");
 
@@ -206,7 +206,8 @@ static json_t *result_json(const struct run_result *r)
 		json_object_set_new(opt, "cpu2", pin_json(r->params.cpu2));
 		json_object_set_new(opt, "cpus_siblings", json_boolean(r->params.cpus_siblings));
 		json_object_set_new(opt, "perf", json_boolean(r->params.perf != NULL));
-		json_object_set_new(opt, "budget_s", num(r->params.budget_s > 0 ? r->params.budget_s : NAN));
+		json_object_set_new(opt, "budget_s",
+				    num(r->params.budget_s > 0 ? r->params.budget_s : NAN));
 		if (r->have_perf_overhead)
 			json_object_set_new(doc, "perf_overhead",
 					    json_pack("{s:s, s:f, s:f}", "class", "cpuid",

@@ -17,7 +17,6 @@
 #include "bench/runner.h"
 #include "guests/protocol.h"
 
-extern const char guest_image_start[], guest_image_end[];
 
 volatile sig_atomic_t runner_interrupted, runner_timed_out;
 
@@ -253,17 +252,16 @@ static int class_run_setup(struct kvm_sys *kvm, struct class_run *cr)
 {
 	struct guest_image img;
 
-	if (vm_create(&cr->vm, kvm,
-		      ram_size_for(cr->res->iterations,
-				   cr->cls->aux_name || breakdown_wanted(cr->cls))))
+	if (vm_create(
+		&cr->vm, kvm,
+		ram_size_for(cr->res->iterations, cr->cls->aux_name || breakdown_wanted(cr->cls))))
 		return -1;
 	if (cr->cls->vm_setup && cr->cls->vm_setup(cr))
 		return -1;
 	cr->vcpu = vcpu_create(&cr->vm, 0);
 	if (!cr->vcpu || vcpu_set_cpuid_supported(cr->vcpu))
 		return -1;
-	if (guest_load(&cr->vm, guest_image_start, (size_t)(guest_image_end - guest_image_start),
-		       GUEST_LOAD_GPA, &img))
+	if (guest_load(&cr->vm, guest_image_start, guest_image_size, GUEST_LOAD_GPA, &img))
 		return -1;
 	if (vm_setup_longmode(&cr->vm, img.vectors, img.vec_stride))
 		return -1;
@@ -356,9 +354,9 @@ static void verify(const struct class_run *cr, struct class_result *res)
 			      : i >= 0 ? corrected_delta(cr, (unsigned int)i) / n
 				       : NAN;
 		r->at_least = ck->at_least;
-		r->ok = r->available && (ck->at_least ? r->measured >= r->expected - CHECK_TOLERANCE
-						      : fabs(r->measured - r->expected) <=
-								CHECK_TOLERANCE);
+		r->ok = r->available &&
+			(ck->at_least ? r->measured >= r->expected - CHECK_TOLERANCE
+				      : fabs(r->measured - r->expected) <= CHECK_TOLERANCE);
 		if (!r->ok && res->verified) {
 			if (r->available)
 				snprintf(res->reason, sizeof(res->reason),
@@ -392,7 +390,7 @@ static int collect_aux(struct class_run *cr, struct class_result *res)
 {
 	size_t n = res->iterations;
 	const uint64_t *src =
-		vm_gpa_to_hva(&cr->vm, SAMPLES_GPA + n * sizeof(uint64_t), n * sizeof(uint64_t));
+	    vm_gpa_to_hva(&cr->vm, SAMPLES_GPA + n * sizeof(uint64_t), n * sizeof(uint64_t));
 	uint64_t *s = malloc(n * sizeof(uint64_t));
 	int r;
 
@@ -581,9 +579,8 @@ static int by_median(const void *a, const void *b)
 
 /* p->repeat runs, each in a fresh VM; res becomes the run with the middle
  * median and carries every run's median (in run order). */
-int run_class_repeated(struct kvm_sys *kvm, const struct backend *b,
-		       const struct exit_class *cls, const struct run_params *p,
-		       struct class_result *res)
+int run_class_repeated(struct kvm_sys *kvm, const struct backend *b, const struct exit_class *cls,
+		       const struct run_params *p, struct class_result *res)
 {
 	unsigned int k, ran, pick, n = p->repeat > 1 ? p->repeat : 1;
 	struct class_result *all = calloc(n, sizeof(*all));

@@ -14,8 +14,8 @@
 #include "bench/stats.h"
 #include "minivmm/minivmm.h"
 
-#define MAX_STATS 128
-#define QUANTILES 1001 /* q = 0, 0.001, ..., 1 */
+#define MAX_STATS  128
+#define QUANTILES  1001 /* q = 0, 0.001, ..., 1 */
 #define MAX_REPEAT 64
 
 enum class_status { CLASS_OK, CLASS_SKIPPED, CLASS_FAILED, CLASS_INTERRUPTED };
@@ -65,9 +65,9 @@ struct class_result {
 	uint64_t tsc_khz;
 	double wall_seconds;
 	uint64_t rezaps;
-	int cpl; /* the CPL the guest reported for its timed loop (CS.RPL) */
-	bool budget_limited; /* samples cut to fit run_params.budget_s */
-	unsigned int nrepeat;		 /* runs behind this result (--repeat) */
+	int cpl;	      /* the CPL the guest reported for its timed loop (CS.RPL) */
+	bool budget_limited;  /* samples cut to fit run_params.budget_s */
+	unsigned int nrepeat; /* runs behind this result (--repeat) */
 	double repeat_medians[MAX_REPEAT]; /* their medians; this result is the middle one */
 	bool has_aux;
 	struct summary aux; /* the class's second series (cls->aux_name) */
@@ -81,13 +81,13 @@ struct run_params {
 	int ring;
 	unsigned int timeout_s;
 	bool keep_samples;
-	int timer; /* guests/protocol.h TIMER_* */
-	unsigned int repeat; /* independent runs per class, fresh VM each */
-	int cpu, cpu2;	     /* pinning of vCPU 0 / vCPU 1 threads, -1: none */
+	int timer;		      /* guests/protocol.h TIMER_* */
+	unsigned int repeat;	      /* independent runs per class, fresh VM each */
+	int cpu, cpu2;		      /* pinning of vCPU 0 / vCPU 1 threads, -1: none */
 	const struct perf_spec *perf; /* counters around each timed loop, or NULL */
-	double budget_s; /* >0: fewer samples when the preflight says a class
-			    would run longer than this (default sample count only) */
-	bool cpus_siblings;  /* cpu and cpu2 are SMT siblings */
+	double budget_s;	      /* >0: fewer samples when the preflight says a class
+					 would run longer than this (default sample count only) */
+	bool cpus_siblings;	      /* cpu and cpu2 are SMT siblings */
 };
 
 /* Host-side state of one class run; class hooks see it. */
@@ -99,15 +99,15 @@ struct class_run {
 	const struct backend *backend;
 	struct class_result *res;
 	uint64_t args[8];
-	int efd;	       /* ioeventfd's eventfd, or -1 */
+	int efd;		   /* ioeventfd's eventfd, or -1 */
 	uint64_t *h_ret, *h_enter; /* host TSC per window exit (breakdown) */
 	uint64_t pending;	   /* 1 + the exit awaiting its re-entry stamp */
-	struct vcpu *ap;       /* vCPU 1 (two_vcpus classes) */
+	struct vcpu *ap;	   /* vCPU 1 (two_vcpus classes) */
 	pthread_t ap_thread;
 	bool ap_started;
 	char ap_error[256];
-	void *dirty_bitmap;    /* KVM_GET_DIRTY_LOG buffer */
-	void *region; /* fault region host memory */
+	void *dirty_bitmap; /* KVM_GET_DIRTY_LOG buffer */
+	void *region;	    /* fault region host memory */
 	size_t region_size;
 	/* counters */
 	bool in_window;
@@ -128,6 +128,10 @@ void breakdown_compute(struct class_run *cr, struct class_result *res);
 int ap_start(struct class_run *cr, uint64_t ap_entry);
 void ap_stop(struct class_run *cr);
 
+/* The guest image embedded by guests/blob.asm. */
+extern const char guest_image_start[];
+extern const uint64_t guest_image_size;
+
 /* Set by signal handlers; the runner checks them when KVM_RUN returns EINTR. */
 extern volatile sig_atomic_t runner_interrupted, runner_timed_out;
 void runner_install_signals(void);
@@ -139,9 +143,8 @@ int run_class(struct kvm_sys *kvm, const struct backend *b, const struct exit_cl
 	      const struct run_params *p, struct class_result *res);
 /* run_class p->repeat times (fresh VM each): res is the middle-median run,
  * with every run's median in res->repeat_medians. */
-int run_class_repeated(struct kvm_sys *kvm, const struct backend *b,
-		       const struct exit_class *cls, const struct run_params *p,
-		       struct class_result *res);
+int run_class_repeated(struct kvm_sys *kvm, const struct backend *b, const struct exit_class *cls,
+		       const struct run_params *p, struct class_result *res);
 void class_result_free(struct class_result *res);
 
 /*

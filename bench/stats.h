@@ -9,8 +9,8 @@
 struct summary {
 	size_t n;
 	uint64_t min, max;
-	double p1, p10, median, p90, p99; /* linear interpolation between order statistics */
-	double mean, stddev;		  /* stddev: sample (n-1) standard deviation */
+	double p1, p10, median, p90, p99;  /* linear interpolation between order statistics */
+	double mean, stddev;		   /* stddev: sample (n-1) standard deviation */
 	double median_ci_lo, median_ci_hi; /* distribution-free 95% CI of the median */
 };
 

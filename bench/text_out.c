@@ -62,10 +62,11 @@ static void table_notes(const struct class_result *c, FILE *out)
 		fprintf(out, "  %s %s: median %.0f, p10 %.0f, p90 %.0f, p99 %.0f\n", c->cls->name,
 			c->cls->aux_name, c->aux.median, c->aux.p10, c->aux.p90, c->aux.p99);
 	if (c->bd.wanted && c->bd.available)
-		fprintf(out,
-			"  %s breakdown (medians): guest->VMM %.0f + in VMM %.0f + VMM->guest %.0f\n",
-			c->cls->name, c->bd.exit_leg.median, c->bd.handling.median,
-			c->bd.entry_leg.median);
+		fprintf(
+		    out,
+		    "  %s breakdown (medians): guest->VMM %.0f + in VMM %.0f + VMM->guest %.0f\n",
+		    c->cls->name, c->bd.exit_leg.median, c->bd.handling.median,
+		    c->bd.entry_leg.median);
 	else if (c->bd.wanted)
 		fprintf(out, "  %s breakdown: n/a: %s\n", c->cls->name, c->bd.reason);
 }
@@ -145,10 +146,11 @@ void result_print_table(const struct run_result *r, FILE *out)
 		table_notes(&r->classes[i], out);
 	print_perf(r, out);
 	if (r->have_perf_overhead)
-		fprintf(out, "perf overhead: cpuid median %.0f with counters, %.0f without (%+.1f%%)\n",
+		fprintf(out,
+			"perf overhead: cpuid median %.0f with counters, %.0f without (%+.1f%%)\n",
 			r->cpuid_median_perf, r->cpuid_median_no_perf,
 			100 * (r->cpuid_median_perf - r->cpuid_median_no_perf) /
-				r->cpuid_median_no_perf);
+			    r->cpuid_median_no_perf);
 	if (r->partial)
 		fprintf(out, "PARTIAL RUN: %s\n", r->partial_reason);
 }
@@ -233,8 +235,8 @@ static int md_fill(FILE *f, const void *arg)
 	const struct host_info *h = &r->host;
 
 	fprintf(f, "# exitbench run on %s\n\n", h->hostname);
-	fprintf(f, "- CPU: %s (%s), family %u model %u stepping %u, microcode %s\n",
-		h->model_name, h->microarch, h->family, h->model, h->stepping, h->microcode);
+	fprintf(f, "- CPU: %s (%s), family %u model %u stepping %u, microcode %s\n", h->model_name,
+		h->microarch, h->family, h->model, h->stepping, h->microcode);
 	fprintf(f, "- backend: %s (module %s)%s%s\n", h->backend.name, h->backend.module,
 		h->backend.nested ? ", nested under " : "",
 		h->backend.nested ? h->backend.hypervisor : "");

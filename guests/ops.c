@@ -108,9 +108,9 @@ static int x2apic_enable(void)
 
 	cpuid(1, 0, &a, &b, &c, &d);
 	if (!(c & (1u << 21)))
-		return ABORT_NO_SUPPORT; /* no x2APIC */
+		return ABORT_NO_SUPPORT;		    /* no x2APIC */
 	wrmsr(0x1b, rdmsr(0x1b) | (1u << 11) | (1u << 10)); /* APIC on, x2APIC mode */
-	wrmsr(X2APIC_SVR, 0x1ff);			     /* enabled, spurious 0xff */
+	wrmsr(X2APIC_SVR, 0x1ff);			    /* enabled, spurious 0xff */
 	return 0;
 }
 
@@ -302,24 +302,24 @@ static void op_ud2(u64 i)
 }
 
 static const struct guest_op_desc ops[] = {
-	{OP_NULL, 0, 0, op_null},
-	{OP_CPUID, 0, 0, op_cpuid},
-	{OP_PIO_OUT, setup_pio, 0, op_pio_out},
-	{OP_MMIO_WRITE, setup_mmio, 0, op_mmio_write},
-	{OP_HLT, 0, 0, op_hlt},
-	{OP_FAULT_TOUCH, setup_fault, prepare_fault, op_fault_touch},
-	{OP_PIO_IN, setup_pio_in, 0, op_pio_in},
-	{OP_HLT_IPI, setup_hlt_ipi, 0, op_hlt_ipi},
-	{OP_HYPERCALL, setup_hypercall, 0, op_hypercall},
-	{OP_RDMSR, setup_rdmsr, 0, op_rdmsr},
-	{OP_XSETBV, setup_xsetbv, 0, op_xsetbv},
-	{OP_RDPMC, setup_rdpmc, 0, op_rdpmc},
-	{OP_CR8_WRITE, setup_cr8, 0, op_cr8_write},
-	{OP_RDTSC, 0, 0, op_rdtsc},
-	{OP_PAUSE, setup_pause, 0, op_pause},
-	{OP_UD2, setup_ud2, 0, op_ud2},
-	{OP_IPI, setup_ipi, 0, op_ipi},
-	{OP_HANG, 0, 0, op_null}, /* its 1-iteration preflight passes */
+    {OP_NULL, 0, 0, op_null},
+    {OP_CPUID, 0, 0, op_cpuid},
+    {OP_PIO_OUT, setup_pio, 0, op_pio_out},
+    {OP_MMIO_WRITE, setup_mmio, 0, op_mmio_write},
+    {OP_HLT, 0, 0, op_hlt},
+    {OP_FAULT_TOUCH, setup_fault, prepare_fault, op_fault_touch},
+    {OP_PIO_IN, setup_pio_in, 0, op_pio_in},
+    {OP_HLT_IPI, setup_hlt_ipi, 0, op_hlt_ipi},
+    {OP_HYPERCALL, setup_hypercall, 0, op_hypercall},
+    {OP_RDMSR, setup_rdmsr, 0, op_rdmsr},
+    {OP_XSETBV, setup_xsetbv, 0, op_xsetbv},
+    {OP_RDPMC, setup_rdpmc, 0, op_rdpmc},
+    {OP_CR8_WRITE, setup_cr8, 0, op_cr8_write},
+    {OP_RDTSC, 0, 0, op_rdtsc},
+    {OP_PAUSE, setup_pause, 0, op_pause},
+    {OP_UD2, setup_ud2, 0, op_ud2},
+    {OP_IPI, setup_ipi, 0, op_ipi},
+    {OP_HANG, 0, 0, op_null}, /* its 1-iteration preflight passes */
 };
 
 const struct guest_op_desc *guest_find_op(u32 op)

@@ -94,7 +94,9 @@ int backend_detect(struct backend *b, const char *sysfs)
 				 module_loaded(sysfs, "kvm") ? "kvm (no vendor module)" : "none");
 	}
 	snprintf(b->name, sizeof(b->name), "%s",
-		 b->kind == BACKEND_VMX ? "vmx" : b->kind == BACKEND_SVM ? "svm" : "other");
+		 b->kind == BACKEND_VMX	  ? "vmx"
+		 : b->kind == BACKEND_SVM ? "svm"
+					  : "other");
 	return 0;
 }
 

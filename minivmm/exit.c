@@ -6,26 +6,26 @@
 #include "minivmm/minivmm.h"
 
 static const char *const exit_names[] = {
-	[KVM_EXIT_UNKNOWN] = "UNKNOWN",
-	[KVM_EXIT_EXCEPTION] = "EXCEPTION",
-	[KVM_EXIT_IO] = "IO",
-	[KVM_EXIT_HYPERCALL] = "HYPERCALL",
-	[KVM_EXIT_DEBUG] = "DEBUG",
-	[KVM_EXIT_HLT] = "HLT",
-	[KVM_EXIT_MMIO] = "MMIO",
-	[KVM_EXIT_IRQ_WINDOW_OPEN] = "IRQ_WINDOW_OPEN",
-	[KVM_EXIT_SHUTDOWN] = "SHUTDOWN",
-	[KVM_EXIT_FAIL_ENTRY] = "FAIL_ENTRY",
-	[KVM_EXIT_INTR] = "INTR",
-	[KVM_EXIT_SET_TPR] = "SET_TPR",
-	[KVM_EXIT_TPR_ACCESS] = "TPR_ACCESS",
-	[KVM_EXIT_NMI] = "NMI",
-	[KVM_EXIT_INTERNAL_ERROR] = "INTERNAL_ERROR",
-	[KVM_EXIT_SYSTEM_EVENT] = "SYSTEM_EVENT",
-	[KVM_EXIT_IOAPIC_EOI] = "IOAPIC_EOI",
-	[KVM_EXIT_X86_RDMSR] = "X86_RDMSR",
-	[KVM_EXIT_X86_WRMSR] = "X86_WRMSR",
-	[KVM_EXIT_DIRTY_RING_FULL] = "DIRTY_RING_FULL",
+    [KVM_EXIT_UNKNOWN] = "UNKNOWN",
+    [KVM_EXIT_EXCEPTION] = "EXCEPTION",
+    [KVM_EXIT_IO] = "IO",
+    [KVM_EXIT_HYPERCALL] = "HYPERCALL",
+    [KVM_EXIT_DEBUG] = "DEBUG",
+    [KVM_EXIT_HLT] = "HLT",
+    [KVM_EXIT_MMIO] = "MMIO",
+    [KVM_EXIT_IRQ_WINDOW_OPEN] = "IRQ_WINDOW_OPEN",
+    [KVM_EXIT_SHUTDOWN] = "SHUTDOWN",
+    [KVM_EXIT_FAIL_ENTRY] = "FAIL_ENTRY",
+    [KVM_EXIT_INTR] = "INTR",
+    [KVM_EXIT_SET_TPR] = "SET_TPR",
+    [KVM_EXIT_TPR_ACCESS] = "TPR_ACCESS",
+    [KVM_EXIT_NMI] = "NMI",
+    [KVM_EXIT_INTERNAL_ERROR] = "INTERNAL_ERROR",
+    [KVM_EXIT_SYSTEM_EVENT] = "SYSTEM_EVENT",
+    [KVM_EXIT_IOAPIC_EOI] = "IOAPIC_EOI",
+    [KVM_EXIT_X86_RDMSR] = "X86_RDMSR",
+    [KVM_EXIT_X86_WRMSR] = "X86_WRMSR",
+    [KVM_EXIT_DIRTY_RING_FULL] = "DIRTY_RING_FULL",
 };
 
 const char *exit_reason_name(uint32_t reason)
@@ -43,9 +43,9 @@ static int exit_error(struct vcpu *v, const char *detail)
 	struct kvm_regs regs;
 	uint32_t reason = v->run->exit_reason;
 	int err = reason == KVM_EXIT_INTERNAL_ERROR &&
-				  v->run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION
-			  ? ENOTSUP
-			  : EIO;
+			  v->run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION
+		      ? ENOTSUP
+		      : EIO;
 
 	errno = err;
 	if (vcpu_get_regs(v, &regs))
@@ -92,8 +92,8 @@ static enum exit_action dispatch_one(struct vcpu *v, const struct exit_handlers 
 	case KVM_EXIT_INTERNAL_ERROR:
 		snprintf(detail, sizeof(detail), " (suberror %u%s)", r->internal.suberror,
 			 r->internal.suberror == KVM_INTERNAL_ERROR_EMULATION
-				 ? ": KVM's instruction emulator cannot run it"
-				 : "");
+			     ? ": KVM's instruction emulator cannot run it"
+			     : "");
 		break;
 	case KVM_EXIT_SHUTDOWN:
 		snprintf(detail, sizeof(detail), " (triple fault)");

@@ -17,8 +17,7 @@ static const struct kvm_stats_desc *desc_at(const struct kvmstats *st, unsigned 
 	return (const struct kvm_stats_desc *)(st->descs + (size_t)i * st->desc_size);
 }
 
-static int read_exact(int fd, void *buf, size_t len, off_t off, const char *what,
-		      const char *owner)
+static int read_exact(int fd, void *buf, size_t len, off_t off, const char *what, const char *owner)
 {
 	ssize_t r = pread(fd, buf, len, off);
 
@@ -112,8 +111,7 @@ int kvmstats_find(const struct kvmstats *st, const char *name)
 
 int kvmstats_read(struct kvmstats *st, uint64_t *out)
 {
-	if (read_exact(st->fd, st->scratch, st->data_size, st->hdr.data_offset, "data",
-		       st->owner))
+	if (read_exact(st->fd, st->scratch, st->data_size, st->hdr.data_offset, "data", st->owner))
 		return -1;
 	for (unsigned int i = 0; i < st->nvalues; i++)
 		out[i] = st->scratch[desc_at(st, i)->offset / sizeof(uint64_t)];

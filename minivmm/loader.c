@@ -28,7 +28,8 @@ int guest_load(struct vm *vm, const void *image, size_t size, uint64_t load_gpa,
 		return mvm_fail("load guest image: end 0x%llx outside 0x%llx..0x%llx",
 				(unsigned long long)h.image_end, (unsigned long long)load_gpa,
 				(unsigned long long)(load_gpa + GUEST_MAX_SIZE));
-	if (!in_image(h.entry, load_gpa, h.image_end) || !in_image(h.ap_entry, load_gpa, h.image_end) ||
+	if (!in_image(h.entry, load_gpa, h.image_end) ||
+	    !in_image(h.ap_entry, load_gpa, h.image_end) ||
 	    !in_image(h.vectors + 255 * h.vec_stride, load_gpa, h.image_end))
 		return mvm_fail("load guest image: entry 0x%llx or vectors 0x%llx outside it",
 				(unsigned long long)h.entry, (unsigned long long)h.vectors);

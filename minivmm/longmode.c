@@ -11,33 +11,33 @@
 #include "guests/protocol.h"
 #include "minivmm/minivmm.h"
 
-#define PTE_P	(1ULL << 0)
-#define PTE_RW	(1ULL << 1)
-#define PTE_US	(1ULL << 2)
-#define PTE_PS	(1ULL << 7)
-#define CR0_PE	(1ULL << 0)
-#define CR0_MP	(1ULL << 1)
-#define CR0_ET	(1ULL << 4)
-#define CR0_NE	(1ULL << 5)
-#define CR0_WP	(1ULL << 16)
-#define CR0_PG	(1ULL << 31)
-#define CR4_PAE (1ULL << 5)
+#define PTE_P	       (1ULL << 0)
+#define PTE_RW	       (1ULL << 1)
+#define PTE_US	       (1ULL << 2)
+#define PTE_PS	       (1ULL << 7)
+#define CR0_PE	       (1ULL << 0)
+#define CR0_MP	       (1ULL << 1)
+#define CR0_ET	       (1ULL << 4)
+#define CR0_NE	       (1ULL << 5)
+#define CR0_WP	       (1ULL << 16)
+#define CR0_PG	       (1ULL << 31)
+#define CR4_PAE	       (1ULL << 5)
 #define CR4_OSFXSR     (1ULL << 9)
 #define CR4_OSXMMEXCPT (1ULL << 10)
-#define EFER_SCE (1ULL << 0)
-#define EFER_LME (1ULL << 8)
-#define EFER_LMA (1ULL << 10)
+#define EFER_SCE       (1ULL << 0)
+#define EFER_LME       (1ULL << 8)
+#define EFER_LMA       (1ULL << 10)
 
 #define TSS_SIZE 104
 
 /* GDT entries, in the order of the SEL_* selectors. */
 static const uint64_t gdt_flat[] = {
-	0,			/* null */
-	0x00af9a000000ffffULL,	/* 0x08 code, ring 0, 64-bit */
-	0x00cf92000000ffffULL,	/* 0x10 data, ring 0 */
-	0,			/* 0x18 unused (sysret's 32-bit code slot) */
-	0x00cff2000000ffffULL,	/* 0x20 data, ring 3 */
-	0x00affa000000ffffULL,	/* 0x28 code, ring 3, 64-bit */
+    0,			   /* null */
+    0x00af9a000000ffffULL, /* 0x08 code, ring 0, 64-bit */
+    0x00cf92000000ffffULL, /* 0x10 data, ring 0 */
+    0,			   /* 0x18 unused (sysret's 32-bit code slot) */
+    0x00cff2000000ffffULL, /* 0x20 data, ring 3 */
+    0x00affa000000ffffULL, /* 0x28 code, ring 3, 64-bit */
 };
 
 static void write_page_tables(uint64_t *pml4, uint64_t *pdpt, uint64_t *pd)
@@ -62,7 +62,7 @@ static void write_gdt_tss(uint64_t *gdt, uint8_t *tss)
 	gdt[SEL_TSS / 8 + 1] = base >> 32;
 	memset(tss, 0, TSS_SIZE);
 	memcpy(tss + 4, &(uint64_t){STACK0_TOP_GPA}, 8); /* rsp0 */
-	memcpy(tss + 102, &(uint16_t){TSS_SIZE}, 2);	   /* no I/O bitmap */
+	memcpy(tss + 102, &(uint16_t){TSS_SIZE}, 2);	 /* no I/O bitmap */
 }
 
 /* Interrupt gates for all 256 vectors; #BP and #OF may be raised from ring 3. */
@@ -103,16 +103,16 @@ int vm_setup_longmode(struct vm *vm, uint64_t vectors, uint64_t stride)
 static struct kvm_segment seg(uint16_t sel, uint8_t type, bool code)
 {
 	return (struct kvm_segment){
-		.base = 0,
-		.limit = 0xffffffff,
-		.selector = sel,
-		.type = type,
-		.present = 1,
-		.dpl = sel & 3,
-		.db = code ? 0 : 1,
-		.s = 1,
-		.l = code ? 1 : 0,
-		.g = 1,
+	    .base = 0,
+	    .limit = 0xffffffff,
+	    .selector = sel,
+	    .type = type,
+	    .present = 1,
+	    .dpl = sel & 3,
+	    .db = code ? 0 : 1,
+	    .s = 1,
+	    .l = code ? 1 : 0,
+	    .g = 1,
 	};
 }
 
@@ -120,8 +120,8 @@ static void set_longmode_sregs(struct kvm_sregs *s)
 {
 	s->cs = seg(SEL_CODE0, 0xb, true);
 	s->ds = s->es = s->fs = s->gs = s->ss = seg(SEL_DATA0, 0x3, false);
-	s->tr = (struct kvm_segment){.base = TSS_GPA, .limit = TSS_SIZE - 1, .selector = SEL_TSS,
-				     .type = 0xb, .present = 1};
+	s->tr = (struct kvm_segment){
+	    .base = TSS_GPA, .limit = TSS_SIZE - 1, .selector = SEL_TSS, .type = 0xb, .present = 1};
 	s->ldt = (struct kvm_segment){.selector = 0, .type = 0x2, .present = 1, .unusable = 1};
 	s->gdt.base = GDT_GPA;
 	s->gdt.limit = 0xfff;

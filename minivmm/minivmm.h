@@ -42,11 +42,11 @@ struct kvmstats {
 	int fd;
 	const char *owner; /* "vm" or "vcpu0" for messages */
 	struct kvm_stats_header hdr;
-	char *descs;		 /* hdr.num_desc descriptors */
-	size_t desc_size;	 /* sizeof(kvm_stats_desc) + name_size */
-	size_t data_size;	 /* bytes of the data block */
-	unsigned int nvalues;	 /* one per descriptor: first u64 of each */
-	uint64_t *scratch;	 /* data block read buffer */
+	char *descs;	      /* hdr.num_desc descriptors */
+	size_t desc_size;     /* sizeof(kvm_stats_desc) + name_size */
+	size_t data_size;     /* bytes of the data block */
+	unsigned int nvalues; /* one per descriptor: first u64 of each */
+	uint64_t *scratch;    /* data block read buffer */
 };
 
 int kvmstats_open(struct kvmstats *st, int owner_fd, const char *owner);
@@ -181,11 +181,11 @@ enum backend_kind { BACKEND_VMX, BACKEND_SVM, BACKEND_OTHER };
 
 struct backend {
 	enum backend_kind kind;
-	char name[16];	 /* "vmx", "svm", or "other" */
-	char module[32]; /* kvm_intel, kvm_amd, kvm_pvm, ... */
-	char vendor[13]; /* CPUID vendor string */
-	bool nested;	 /* host itself runs under a hypervisor (CPUID.1:ECX[31]) */
-	char hypervisor[13]; /* CPUID 0x40000000 signature when nested */
+	char name[16];		 /* "vmx", "svm", or "other" */
+	char module[32];	 /* kvm_intel, kvm_amd, kvm_pvm, ... */
+	char vendor[13];	 /* CPUID vendor string */
+	bool nested;		 /* host itself runs under a hypervisor (CPUID.1:ECX[31]) */
+	char hypervisor[13];	 /* CPUID 0x40000000 signature when nested */
 	bool host_vmx, host_svm; /* CPU flags the host sees */
 };
 

@@ -42,8 +42,7 @@ static bool vcpu_debugfs_dir(const struct vcpu *v, char *buf, size_t len)
 	return stat(buf, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-static void read_offset(const struct vcpu *v, const char *dir, bool have_dir,
-			struct tsc_params *t)
+static void read_offset(const struct vcpu *v, const char *dir, bool have_dir, struct tsc_params *t)
 {
 	struct kvm_device_attr attr = {.group = KVM_VCPU_TSC_CTRL,
 				       .attr = KVM_VCPU_TSC_OFFSET,

@@ -62,11 +62,11 @@ int vm_memslot_set(struct vm *vm, uint32_t slot, uint64_t gpa, uint64_t size, vo
 		   uint32_t flags)
 {
 	struct kvm_userspace_memory_region r = {
-		.slot = slot,
-		.flags = flags,
-		.guest_phys_addr = gpa,
-		.memory_size = size,
-		.userspace_addr = (uint64_t)(uintptr_t)hva,
+	    .slot = slot,
+	    .flags = flags,
+	    .guest_phys_addr = gpa,
+	    .memory_size = size,
+	    .userspace_addr = (uint64_t)(uintptr_t)hva,
 	};
 
 	if (slot >= MVM_MAX_SLOTS) {
@@ -77,7 +77,7 @@ int vm_memslot_set(struct vm *vm, uint32_t slot, uint64_t gpa, uint64_t size, vo
 		return mvm_fail_errno("KVM_SET_USER_MEMORY_REGION slot %u gpa 0x%llx size 0x%llx",
 				      slot, (unsigned long long)gpa, (unsigned long long)size);
 	vm->slot[slot] = (struct memslot){
-		.used = size != 0, .flags = flags, .gpa = gpa, .size = size, .hva = hva};
+	    .used = size != 0, .flags = flags, .gpa = gpa, .size = size, .hva = hva};
 	return 0;
 }
 
