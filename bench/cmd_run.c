@@ -40,6 +40,7 @@ static const char run_usage[] =
     "                        cycles/instructions split guest/host, context switches,\n"
     "                        migrations, page faults; --no-perf turns it off\n"
     "  -e, --event E,...     more events, perf syntax (libpfm4 names, :u :k :G :H)\n"
+    "      --trace           count kvm:* tracepoints per class beside the KVM stats\n"
     "      --json F  --csv F  --md F   write the result (atomically)\n"
     "      --save[=DIR]      save JSON under DIR/hosts/<microarch>/ (default DIR: results)\n"
     "      --raw             keep every sample in the JSON\n"
@@ -68,7 +69,8 @@ enum {
 	O_CPU2,
 	O_PERF,
 	O_NO_PERF,
-	O_BUDGET
+	O_BUDGET,
+	O_TRACE
 };
 
 static const struct option run_long[] = {
@@ -95,6 +97,7 @@ static const struct option run_long[] = {
     {"no-perf", no_argument, 0, O_NO_PERF},
     {"event", required_argument, 0, 'e'},
     {"budget", required_argument, 0, O_BUDGET},
+    {"trace", no_argument, 0, O_TRACE},
     {"help", no_argument, 0, 'h'},
     {0, 0, 0, 0},
 };
@@ -172,6 +175,9 @@ static int parse_one(int c, struct run_opts *o, bool *samples_set, bool *warmup_
 		return 0;
 	case 'e':
 		o->events = optarg;
+		return 0;
+	case O_TRACE:
+		o->trace = true;
 		return 0;
 	case O_BUDGET:
 		if (parse_u64("--budget", optarg, 1, 3600, &v))
@@ -308,9 +314,15 @@ static void run_all(struct run_opts *o, struct kvm_sys *kvm, struct run_result *
 
 	for (unsigned int i = 0; i < o->nclasses && !runner_interrupted; i++) {
 		struct class_result *c = &r->classes[r->nclasses];
+		struct trace_session *ts = NULL;
+		char terr[200] = "";
 
 		progress(o, i, o->nclasses, o->classes[i]->name, t0);
+		if (o->trace)
+			ts = run_trace_start(terr, sizeof(terr));
 		run_class_repeated(kvm, &r->host.backend, o->classes[i], &r->params, c);
+		if (o->trace)
+			run_trace_stop(ts, terr, c);
 		r->nclasses++;
 		if (c->status == CLASS_FAILED)
 			fprintf(stderr, "%sexitbench: class %s failed: %s\n",

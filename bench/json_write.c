@@ -135,6 +135,23 @@ static json_t *breakdown_json(const struct breakdown *b, uint64_t n)
 	return o;
 }
 
+/* run --trace: tracepoint events per iteration next to the KVM stats. */
+static json_t *trace_json(const struct run_trace *t)
+{
+	json_t *ev = json_object();
+
+	if (t->error[0])
+		return json_pack("{s:b, s:s}", "available", 0, "reason", t->error);
+	for (unsigned int e = 0; e < t->nevents; e++)
+		if (t->enabled[e])
+			json_object_set_new(
+				ev, t->name[e],
+				json_real((double)t->events[e] / (double)t->iterations));
+	return json_pack("{s:b, s:I, s:I, s:o}", "available", 1, "iterations_traced",
+			 (json_int_t)t->iterations, "lost", (json_int_t)t->lost,
+			 "events_per_iteration", ev);
+}
+
 static json_t *class_json(const struct class_result *c)
 {
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i}", "name", c->cls->name, "handled_in",
@@ -167,6 +184,8 @@ static json_t *class_json(const struct class_result *c)
 		json_object_set_new(o, "breakdown", breakdown_json(&c->bd, c->iterations));
 	if (c->perf)
 		json_object_set_new(o, "perf", perfctr_json(c->perf, c->iterations));
+	if (c->trace.on)
+		json_object_set_new(o, "trace", trace_json(&c->trace));
 	if (c->has_aux)
 		json_object_set_new(o, "aux",
 				    json_pack("{s:s, s:o}", "name", c->cls->aux_name, "stats",

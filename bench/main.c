@@ -13,6 +13,8 @@ static const struct {
 	{"list", cmd_list, "the exit classes and whether this host can run them"},
 	{"info", cmd_info, "the host labels: CPU, microarchitecture, kernel, KVM backend"},
 	{"run", cmd_run, "measure exit classes, print a table, write JSON/CSV/Markdown"},
+	{"trace", cmd_trace, "exits of running VMs by reason, from the kvm:* tracepoints"},
+	{"report", cmd_report, "Markdown tables and gnuplot plots from result files"},
 };
 
 static int usage(FILE *f, int status)

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bench/runner.h" /* QUANTILES */
+#include "bench/runner.h" /* QUANTILES, MAX_REPEAT */
 
 struct rf_check {
 	char stat[32];
@@ -34,24 +34,32 @@ struct rf_class {
 	unsigned int nquantiles; /* QUANTILES, or 0 for a non-ok class */
 	uint64_t *samples;	 /* sorted, only when the file has "samples" (--raw) */
 	size_t nsamples;
+	/* "repeat": the median of each independent run (--repeat K); 0 runs when
+	 * the file has no "repeat" object */
+	unsigned int nrepeat;
+	double repeat_medians[MAX_REPEAT];
 };
 
 struct rf_run {
 	char path[1024];
 	char tool_version[64], command_line[1024], started_utc[32];
 	char hostname[64], vendor[16], model_name[96], microarch[64];
+	char microcode[32];
 	int microarch_year; /* 0 when null */
 	unsigned int family, model, stepping;
 	char kernel_release[128], backend[16], kvm_module[32];
 	bool nested, partial;
 	uint64_t tsc_khz;
 	char timer[64];
+	bool quick;	    /* options.quick */
+	uint64_t samples;   /* options.samples: samples requested per class */
 	double null_median; /* NAN when null */
 	struct rf_class *classes;
 	unsigned int nclasses;
 };
 
-/* 0, or -1 with mvm_error() = "<path>: <field>: <what is wrong>". */
+/* 0, or -1 with mvm_error() = "<path>: <field>: <what is wrong>"
+ * (fields dotted: "classes[2].stats.median"); *out is then empty. */
 int resultfile_read(const char *path, struct rf_run *out);
 void resultfile_free(struct rf_run *run);
 const struct rf_class *rf_find_class(const struct rf_run *run, const char *name);

@@ -45,6 +45,20 @@ struct breakdown {
 	uint64_t *parts; /* with --raw: exit, handling, entry per iteration (3n) */
 };
 
+#define RUN_TRACE_EVENTS 16
+
+/* kvm:* tracepoint counts over a class's VMs (run --trace, runtrace.c). */
+struct run_trace {
+	bool on;
+	char error[200];      /* the session could not start or stop */
+	uint64_t iterations;  /* preflight + warm-up + timed, over every repeat */
+	uint64_t lost;	      /* events the kernel lost */
+	unsigned int nevents; /* entries below */
+	const char *name[RUN_TRACE_EVENTS];
+	bool enabled[RUN_TRACE_EVENTS];
+	uint64_t events[RUN_TRACE_EVENTS];
+};
+
 /* One class's outcome: everything the writers need. */
 struct class_result {
 	const struct exit_class *cls;
@@ -73,6 +87,7 @@ struct class_result {
 	struct summary aux; /* the class's second series (cls->aux_name) */
 	struct breakdown bd;
 	struct perf_set *perf; /* counted around the timed loop (vCPU 0's thread) */
+	struct run_trace trace;
 };
 
 struct run_params {
@@ -123,6 +138,11 @@ int breakdown_alloc(struct class_run *cr);
 void breakdown_note_exit(struct class_run *cr, const struct vcpu *v, uint64_t k);
 void breakdown_note_reentry(struct class_run *cr, const struct vcpu *v);
 void breakdown_compute(struct class_run *cr, struct class_result *res);
+
+/* run --trace (bench/runtrace.c): a tracefs session around one class. */
+struct trace_session;
+struct trace_session *run_trace_start(char *err, size_t len);
+void run_trace_stop(struct trace_session *s, const char *start_err, struct class_result *res);
 
 /* vCPU 1 of two_vcpus classes (bench/ap.c). */
 int ap_start(struct class_run *cr, uint64_t ap_entry);

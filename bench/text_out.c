@@ -39,6 +39,24 @@ static void table_row(const struct class_result *c, FILE *out)
 		verdict(c));
 }
 
+/* run --trace: the nonzero tracepoint rates beside KVM's exits/iter. */
+static void trace_note(const struct class_result *c, FILE *out)
+{
+	const struct run_trace *t = &c->trace;
+
+	if (t->error[0]) {
+		fprintf(out, "  %s trace: n/a: %s\n", c->cls->name, t->error);
+		return;
+	}
+	fprintf(out, "  %s trace (events/iteration, %llu iterations traced%s):", c->cls->name,
+		(unsigned long long)t->iterations, t->lost ? ", EVENTS LOST" : "");
+	for (unsigned int e = 0; e < t->nevents; e++)
+		if (t->enabled[e] && t->events[e])
+			fprintf(out, " %s %.3f", t->name[e],
+				(double)t->events[e] / (double)t->iterations);
+	fputc('\n', out);
+}
+
 /* Lines under the table: unverified reasons, repeat spread, aux series. */
 static void table_notes(const struct class_result *c, FILE *out)
 {
@@ -61,6 +79,8 @@ static void table_notes(const struct class_result *c, FILE *out)
 	if (c->has_aux)
 		fprintf(out, "  %s %s: median %.0f, p10 %.0f, p90 %.0f, p99 %.0f\n", c->cls->name,
 			c->cls->aux_name, c->aux.median, c->aux.p10, c->aux.p90, c->aux.p99);
+	if (c->trace.on)
+		trace_note(c, out);
 	if (c->bd.wanted && c->bd.available)
 		fprintf(
 		    out,
