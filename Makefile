@@ -100,10 +100,20 @@ scripts-deps:
 
 deps: scripts-deps
 
+# make bench: the full suite, saved under results/hosts/, then the report.
+# Exit status 1 from the run means a class failed on this host (the table,
+# the JSON and the report say which and why): the run is still saved and
+# reported, and make bench succeeds with a note. Status 2 (usage or
+# environment error) stops it.
 bench: scripts-deps
 	$(MAKE) all
-	$(O)/exitbench run --save
-	$(MAKE) report
+	@touch $(O)/.bench-start
+	$(O)/exitbench run --save; st=$$?; [ $$st -ne 2 ] || exit 2; \
+	$(MAKE) --no-print-directory report || exit $$?; echo; \
+	for f in $$(find results/hosts -name '*.json' -newer $(O)/.bench-start); do \
+		echo "result: $$f"; done; \
+	echo "report: results/README.md (tables), results/plots/ (PNG, SVG, data)"; \
+	[ $$st -eq 0 ] || echo "note: some classes failed on this host; see the table above"
 
 report: $(O)/exitbench
 	$(O)/exitbench report --all -o results
