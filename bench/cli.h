@@ -44,6 +44,7 @@ int check_writable(const char *opt, const char *path);
 void join_command_line(int argc, char **argv, char *buf, size_t len);
 
 int cmd_run(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_check(int argc, char **argv);

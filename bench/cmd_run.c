@@ -33,8 +33,8 @@ static const char run_usage[] =
     "      --ring 0|3        CPL of the timed loop (default 0)\n"
     "      --timer T         auto|rdtscp|lfence (default auto: probe rdtscp)\n"
     "      --timeout S       watchdog per class in seconds (default 60)\n"
-    "      --repeat K        K independent runs per class, fresh VM each; the result\n"
-    "                        is the run with the middle median, the spread is reported\n"
+    "      --repeat K        K rounds over all classes, a fresh VM each run; per class\n"
+    "                        the run with the middle median is kept, the spread shown\n"
     "      --cpu N           pin the vCPU thread to CPU N (--cpu2 M: the second vCPU)\n"
     "      --perf            count perf events around each timed loop (the default):\n"
     "                        cycles/instructions split guest/host, context switches,\n"
@@ -229,6 +229,8 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 		return EXIT_USAGE;
 	if (o->events && o->no_perf)
 		return usage_error("-e: perf events need --perf, not --no-perf");
+	if (o->trace && o->repeat > 1)
+		return usage_error("--trace: one run per class, not with --repeat %u", o->repeat);
 	if (!samples_set)
 		o->samples = o->quick ? QUICK_SAMPLES : DEFAULT_SAMPLES;
 	if (samples_set)
@@ -308,29 +310,64 @@ static void perf_overhead(struct kvm_sys *kvm, struct run_result *r)
 	free(plain);
 }
 
-static void run_all(struct run_opts *o, struct kvm_sys *kvm, struct run_result *r)
+/* One class, one round: traced when asked. */
+static void run_one(const struct run_opts *o, struct kvm_sys *kvm, struct run_result *r,
+		    unsigned int i, struct class_result *c)
 {
+	struct trace_session *ts = NULL;
+	char terr[200] = "";
+
+	if (o->trace)
+		ts = run_trace_start(terr, sizeof(terr));
+	run_class(kvm, &r->host.backend, o->classes[i], &r->params, c);
+	if (o->trace)
+		run_trace_stop(ts, terr, c);
+	if (c->status == CLASS_FAILED)
+		fprintf(stderr, "%sexitbench: class %s failed: %s\n",
+			isatty(STDERR_FILENO) && !o->quiet ? "\r\033[K" : "", c->cls->name, c->reason);
+}
+
+/*
+ * --repeat K runs K rounds over every class rather than K runs of one class
+ * back to back: each class's runs are then spread over the whole run and see
+ * whatever slow phases the host goes through.  A class that fails or is
+ * skipped is not run again.
+ */
+static void run_rounds(const struct run_opts *o, struct kvm_sys *kvm, struct run_result *r,
+		       struct class_result *runs, unsigned int *ran)
+{
+	unsigned int k, i, rounds = o->repeat;
 	double t0 = mono_s();
 
-	for (unsigned int i = 0; i < o->nclasses && !runner_interrupted; i++) {
-		struct class_result *c = &r->classes[r->nclasses];
-		struct trace_session *ts = NULL;
-		char terr[200] = "";
-
-		progress(o, i, o->nclasses, o->classes[i]->name, t0);
-		if (o->trace)
-			ts = run_trace_start(terr, sizeof(terr));
-		run_class_repeated(kvm, &r->host.backend, o->classes[i], &r->params, c);
-		if (o->trace)
-			run_trace_stop(ts, terr, c);
-		r->nclasses++;
-		if (c->status == CLASS_FAILED)
-			fprintf(stderr, "%sexitbench: class %s failed: %s\n",
-				isatty(STDERR_FILENO) && !o->quiet ? "\r\033[K" : "", c->cls->name,
-				c->reason);
-	}
-	perf_overhead(kvm, r);
+	for (k = 0; k < rounds && !runner_interrupted; k++)
+		for (i = 0; i < o->nclasses && !runner_interrupted; i++) {
+			if (ran[i] != k || (k && runs[i * rounds + k - 1].status != CLASS_OK))
+				continue;
+			progress(o, k * o->nclasses + i, rounds * o->nclasses,
+				 o->classes[i]->name, t0);
+			run_one(o, kvm, r, i, &runs[i * rounds + k]);
+			ran[i]++;
+		}
 	progress(o, 0, 0, NULL, t0);
+}
+
+static void run_all(struct run_opts *o, struct kvm_sys *kvm, struct run_result *r)
+{
+	struct class_result *runs = calloc((size_t)o->nclasses * o->repeat, sizeof(*runs));
+	unsigned int *ran = calloc(o->nclasses, sizeof(*ran));
+
+	if (!runs || !ran) {
+		fprintf(stderr, "exitbench: allocate %u x %u results: %s\n", o->nclasses, o->repeat,
+			strerror(errno));
+		runner_interrupted = 1;
+	}
+	if (runs && ran)
+		run_rounds(o, kvm, r, runs, ran);
+	for (unsigned int i = 0; runs && ran && i < o->nclasses && ran[i]; i++)
+		class_result_merge(&runs[i * o->repeat], ran[i], &r->classes[r->nclasses++]);
+	free(runs);
+	free(ran);
+	perf_overhead(kvm, r);
 	if (runner_interrupted) {
 		r->partial = true;
 		snprintf(r->partial_reason, sizeof(r->partial_reason),

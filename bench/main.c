@@ -13,6 +13,7 @@ static const struct {
 	{"list", cmd_list, "the exit classes and whether this host can run them"},
 	{"info", cmd_info, "the host labels: CPU, microarchitecture, kernel, KVM backend"},
 	{"run", cmd_run, "measure exit classes, print a table, write JSON/CSV/Markdown"},
+	{"compare", cmd_compare, "two result files: per class faster, slower or same (CI-ready)"},
 	{"check", cmd_check, "functional checks that exit paths behave (pass/fail each)"},
 	{"trace", cmd_trace, "exits of running VMs by reason, from the kvm:* tracepoints"},
 	{"report", cmd_report, "Markdown tables and gnuplot plots from result files"},

@@ -577,28 +577,17 @@ static int by_median(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* p->repeat runs, each in a fresh VM; res becomes the run with the middle
- * median and carries every run's median (in run order). */
-int run_class_repeated(struct kvm_sys *kvm, const struct backend *b, const struct exit_class *cls,
-		       const struct run_params *p, struct class_result *res)
+/* The runs of one class, in run order: res becomes the failed or skipped
+ * run if there is one, else the run with the middle median; either way it
+ * carries every run's median.  all[] is consumed. */
+void class_result_merge(struct class_result *all, unsigned int ran, struct class_result *res)
 {
-	unsigned int k, ran, pick, n = p->repeat > 1 ? p->repeat : 1;
-	struct class_result *all = calloc(n, sizeof(*all));
 	double medians[MAX_REPEAT];
-	bool failed = false;
+	unsigned int k, pick = ran - 1;
 
-	if (!all)
-		return mvm_fail_errno("allocate %u results of class %s", n, cls->name);
-	for (k = 0; k < n && !failed; k++) {
-		if (k > 0 && runner_interrupted)
-			break;
-		run_class(kvm, b, cls, p, &all[k]);
+	for (k = 0; k < ran; k++)
 		medians[k] = all[k].sum.median;
-		failed = all[k].status != CLASS_OK;
-	}
-	ran = k;
-	pick = ran - 1; /* the failed run, if one failed */
-	if (!failed) {
+	if (all[ran - 1].status == CLASS_OK) {
 		qsort(all, ran, sizeof(*all), by_median);
 		pick = (ran - 1) / 2;
 	}
@@ -608,8 +597,6 @@ int run_class_repeated(struct kvm_sys *kvm, const struct backend *b, const struc
 	memcpy(res->repeat_medians, medians, ran * sizeof(double));
 	for (k = 0; k < ran; k++)
 		class_result_free(&all[k]);
-	free(all);
-	return 0;
 }
 
 void class_result_free(struct class_result *res)

@@ -161,10 +161,9 @@ void runner_install_signals(void);
  * cannot even start (res->reason says why). */
 int run_class(struct kvm_sys *kvm, const struct backend *b, const struct exit_class *cls,
 	      const struct run_params *p, struct class_result *res);
-/* run_class p->repeat times (fresh VM each): res is the middle-median run,
- * with every run's median in res->repeat_medians. */
-int run_class_repeated(struct kvm_sys *kvm, const struct backend *b, const struct exit_class *cls,
-		       const struct run_params *p, struct class_result *res);
+/* The runs of one class (run order, all OK but maybe the last): res is
+ * the failed run or the middle-median one, with every run's median. */
+void class_result_merge(struct class_result *all, unsigned int ran, struct class_result *res);
 void class_result_free(struct class_result *res);
 
 /*

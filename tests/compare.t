@@ -1,0 +1,95 @@
+#!/bin/bash
+# exitbench compare: the SYNTHETIC fixture pair in tests/data/compare/
+# (written by `test_compare.t --write-fixtures`, hostname
+# synthetic-compare-fixture: pio_user exactly 20% slower in new.json),
+# refusals of files that differ, --force, several files per side, and two
+# real quick runs of this host (docs/compare.md says what they show here).
+. "$(dirname "$0")/lib.sh"
+top=$(cd "$(dirname "$0")/.." && pwd)
+base=$top/tests/data/compare/base.json
+new=$top/tests/data/compare/new.json
+
+# edit FILE OUT PERL: OUT is FILE with PERL applied to $j (the decoded document)
+edit() {
+	perl -MJSON::PP -e 'local $/; open my $f, "<", $ARGV[0] or die; my $j = decode_json(<$f>);
+		eval $ARGV[2]; die $@ if $@; open my $o, ">", $ARGV[1] or die;
+		print $o JSON::PP->new->encode($j)' "$1" "$2" "$3"
+}
+
+
+run compare "$base" "$new"
+ok $([ "$RC" -eq 1 ] && [ "$(grep -c '  slower$' <<<"$OUT")" -eq 1 ] &&
+	grep -q '^pio_user .* slower$' <<<"$OUT" && [ -z "$ERR" ]; echo $?) \
+	"fixture pair: exactly pio_user slower, exit 1"
+run compare --tap "$base" "$new"
+ok $([ "$RC" -eq 1 ] && [ "$(head -1 <<<"$OUT")" = "1..4" ] &&
+	[ "$(grep -c '^not ok' <<<"$OUT")" -eq 1 ] && grep -q '^not ok 3 - pio_user: slower' <<<"$OUT"; echo $?) \
+	"--tap: one 'not ok', for pio_user"
+run compare --json "$TMP/c.json" "$base" "$new"
+ok $([ "$RC" -eq 1 ] && [ "$(json "$TMP/c.json" 'join ",", map { "$_->{name}=$_->{verdict}" } @{$j->{classes}}')" = \
+	"null=same,cpuid=same,pio_user=slower,mmio_user=same" ]; echo $?) \
+	"--json: the verdict of every class"
+run compare "$base" "$base"
+ok $([ "$RC" -eq 0 ] && [ "$(grep -c '  same' <<<"$OUT")" -eq 4 ]; echo $?) "a file against itself: all same, exit 0"
+
+for f in 'host.hostname:$j->{host}{hostname} = "synthetic-elsewhere"' \
+	'host.kvm.backend:$j->{host}{kvm}{backend} = "svm"' \
+	'tool.version:$j->{tool}{version} = "0.0-synthetic"' \
+	'classes:pop @{$j->{classes}}'; do
+	field=${f%%:*}
+	edit "$new" "$TMP/other.json" "${f#*:}"
+	run compare "$base" "$TMP/other.json"
+	ok $([ "$RC" -eq 2 ] && [ -z "$OUT" ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] &&
+		grep -q "^exitbench: not comparable: .* differ in $field " <<<"$ERR"; echo $?) \
+		"different $field: exit 2, one line naming it"
+done
+edit "$new" "$TMP/other.json" '$j->{host}{hostname} = "synthetic-elsewhere"'
+run compare --force "$base" "$TMP/other.json"
+ok $([ "$RC" -eq 1 ] && grep -q '^exitbench: warning: .* differ in host.hostname ' <<<"$ERR" &&
+	grep -q '^pio_user .* slower$' <<<"$OUT"; echo $?) "--force: warns naming host.hostname, still compares"
+edit "$new" "$TMP/kernel.json" '$j->{host}{kernel}{release} = "synthetic-2"'
+run compare "$base" "$TMP/kernel.json"
+ok $([ "$RC" -eq 1 ] && grep -q '^differs host.kernel.release: "synthetic" .* vs "synthetic-2"' <<<"$OUT"; echo $?) \
+	"a different kernel is compared, and shown"
+cp "$base" "$TMP/base2.json"
+run compare --base "$base" --base "$TMP/base2.json" --new "$new" --new "$new" --tap
+ok $([ "$RC" -eq 1 ] && [ "$(grep -c '^not ok' <<<"$OUT")" -eq 1 ] && grep -q '^not ok 3 - pio_user' <<<"$OUT"; echo $?) \
+	"two files per side: still exactly pio_user slower (the synthetic runs' spread is under 5%)"
+run compare "$base" "$TMP/missing.json"
+ok $([ "$RC" -eq 2 ] && grep -q "missing.json: open: " <<<"$ERR"; echo $?) "a missing file: exit 2 naming it"
+run compare "$base" "$new" --base "$base"
+ok $([ "$RC" -eq 2 ] && grep -q 'not both' <<<"$ERR"; echo $?) "positional files and --base: exit 2"
+
+if ! have_kvm; then
+	skip "no /dev/kvm: two real runs"
+	done_testing
+	exit
+fi
+# Two runs, each of 3 rounds over every class (--repeat 3): each file then
+# carries its own run-to-run spread, which the interval absorbs.
+"$EXITBENCH" run --quick --repeat 3 --no-perf -q --json "$TMP/r1.json" 2>"$TMP/r1.err"
+rc1=$?
+"$EXITBENCH" run --quick --repeat 3 --no-perf -q --json "$TMP/r2.json" 2>"$TMP/r2.err"
+rc2=$?
+ok $([ $rc1 -ne 2 ] && [ $rc2 -ne 2 ] && [ -s "$TMP/r1.json" ] && [ -s "$TMP/r2.json" ]; echo $?) \
+	"two real quick runs (exit $rc1, $rc2)"
+run compare --tap "$TMP/r1.json" "$TMP/r1.json"
+ok $([ "$RC" -eq 0 ] && ! grep -q '^not ok' <<<"$OUT" && ! grep -q ': \(slower\|faster\)' <<<"$OUT"; echo $?) \
+	"a real run against itself: every class same"
+run compare --tap --json "$TMP/real.json" "$TMP/r1.json" "$TMP/r2.json"
+n=$(json "$TMP/r1.json" 'scalar @{$j->{classes}}')
+ok $([ "$RC" -le 1 ] && [ "$(head -1 <<<"$OUT")" = "1..$n" ] &&
+	[ "$(grep -c '^\(not \)\?ok ' <<<"$OUT")" -eq "$n" ]; echo $?) \
+	"two real runs are comparable (exit $RC): one TAP line per class ($n)"
+differ=$(json "$TMP/real.json" 'join " ", map { "$_->{name}:$_->{verdict}:" . sprintf("%+.1f%%", $_->{change_pct}) }
+	grep { $_->{compared} && $_->{verdict} ne "same" } @{$j->{classes}}')
+[ -n "$differ" ] && echo "# not same: $differ"
+ok $([ "$RC" -eq 0 ] && [ -z "$differ" ]; echo $?) "two real runs (--repeat 3 each): every class same"
+fl=$(json "$TMP/real.json" '$j->{noise_floor_pct}')
+used=$(json "$TMP/real.json" '$j->{threshold_used_pct}')
+ok $(perl -e 'exit !($ARGV[0] >= 0 && $ARGV[1] == ($ARGV[0] > 5 ? $ARGV[0] : 5))' "$fl" "$used"; echo $?) \
+	"noise floor from the runs' own spread: $fl%, threshold used $used%"
+run compare --no-noise-floor --json "$TMP/nf.json" "$TMP/r1.json" "$TMP/r2.json"
+ok $([ "$RC" -le 1 ] && [ "$(json "$TMP/nf.json" '$j->{threshold_used_pct}')" = 5 ]; echo $?) \
+	"--no-noise-floor: the threshold as given (5%)"
+done_testing
