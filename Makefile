@@ -88,6 +88,7 @@ check-one: $(O)/exitbench $(TEST_BIN)
 		prove -f $(TEST_BIN) $(wildcard tests/*.t)
 
 check: scripts-deps
+	$(MAKE) lint
 	$(MAKE) check-one
 	$(MAKE) check-one O=build-asan SAN='-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' CFLAGS='-O1 -g'
 

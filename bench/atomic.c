@@ -81,3 +81,24 @@ const char *class_status_name(enum class_status s)
 
 	return names[s];
 }
+
+int mkdir_parents(const char *path, bool include_last)
+{
+	char buf[4096];
+
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return mvm_fail_errno("create directories for %s", path);
+	}
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return mvm_fail_errno("create directory %s", buf);
+		*p = '/';
+	}
+	if (include_last && mkdir(buf, 0755) < 0 && errno != EEXIST)
+		return mvm_fail_errno("create directory %s", buf);
+	return 0;
+}

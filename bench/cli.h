@@ -23,8 +23,8 @@ struct run_opts {
 	unsigned int repeat;
 	int cpu, cpu2; /* -1: not pinned */
 	bool no_perf;
-	bool trace; /* kvm:* tracepoint counts per class */
-	double budget_s; /* 0: none */
+	bool trace;	    /* kvm:* tracepoint counts per class */
+	double budget_s;    /* 0: none */
 	const char *events; /* -e list, added to the default counters */
 	unsigned int timeout_s;
 	const char *json, *csv, *md;

@@ -324,7 +324,8 @@ static void run_one(const struct run_opts *o, struct kvm_sys *kvm, struct run_re
 		run_trace_stop(ts, terr, c);
 	if (c->status == CLASS_FAILED)
 		fprintf(stderr, "%sexitbench: class %s failed: %s\n",
-			isatty(STDERR_FILENO) && !o->quiet ? "\r\033[K" : "", c->cls->name, c->reason);
+			isatty(STDERR_FILENO) && !o->quiet ? "\r\033[K" : "", c->cls->name,
+			c->reason);
 }
 
 /*
@@ -343,8 +344,8 @@ static void run_rounds(const struct run_opts *o, struct kvm_sys *kvm, struct run
 		for (i = 0; i < o->nclasses && !runner_interrupted; i++) {
 			if (ran[i] != k || (k && runs[i * rounds + k - 1].status != CLASS_OK))
 				continue;
-			progress(o, k * o->nclasses + i, rounds * o->nclasses,
-				 o->classes[i]->name, t0);
+			progress(o, k * o->nclasses + i, rounds * o->nclasses, o->classes[i]->name,
+				 t0);
 			run_one(o, kvm, r, i, &runs[i * rounds + k]);
 			ran[i]++;
 		}
@@ -381,31 +382,13 @@ static void run_all(struct run_opts *o, struct kvm_sys *kvm, struct run_result *
 			r->classes[i].net_median = r->classes[i].sum.median - r->null_median;
 }
 
-static int mkdir_p(const char *path)
-{
-	char buf[4096];
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = 0;
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			return mvm_fail_errno("create directory %s", buf);
-		*p = '/';
-	}
-	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-		return mvm_fail_errno("create directory %s", buf);
-	return 0;
-}
-
 /* DIR/hosts/<microarch>/<host>-<UTC>.json; never overwrites (-2, -3...). */
 static int save_result(const struct run_result *r, const char *dir, char *path, size_t len)
 {
 	char sub[4096], stamp[32];
 
 	snprintf(sub, sizeof(sub), "%s/hosts/%s", dir, r->host.microarch_slug);
-	if (mkdir_p(sub))
+	if (mkdir_parents(sub, true))
 		return -1;
 	snprintf(stamp, sizeof(stamp), "%s", r->started_utc);
 	for (char *p = stamp; *p; p++)

@@ -128,7 +128,8 @@ static double side_spread(const struct rf_run *runs, unsigned int nruns, const c
 
 		if (!k || strcmp(k->status, "ok"))
 			return NAN;
-		for (unsigned int j = 0; j < (k->nrepeat ? k->nrepeat : 1) && n < MAX_REPEAT * 2; j++)
+		for (unsigned int j = 0; j < (k->nrepeat ? k->nrepeat : 1) && n < MAX_REPEAT * 2;
+		     j++)
 			v[n++] = k->nrepeat ? k->repeat_medians[j] : k->median;
 	}
 	if (n < 2)

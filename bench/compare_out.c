@@ -84,8 +84,9 @@ static void print_header(const struct comparison *c, FILE *out)
 			"noise floor %.1f%%: the largest run-to-run spread among %u class runs in "
 			"these files%s\n",
 			c->noise_floor_pct, c->noise_classes,
-			c->threshold_used_pct > c->o->threshold_pct ? " (over --threshold: used instead)"
-								  : "");
+			c->threshold_used_pct > c->o->threshold_pct
+			    ? " (over --threshold: used instead)"
+			    : "");
 	fprintf(out,
 		"TSC ticks; 95%% bootstrap interval of the difference of medians (%d resamples, "
 		"fixed seed);\nsame: the interval includes 0 or |change| < %g%%\n\n",
@@ -235,17 +236,17 @@ static json_t *compare_json(const struct comparison *c)
 
 	for (unsigned int i = 0; i < c->ne; i++)
 		json_array_append_new(classes, entry_json(&c->e[i]));
-	json_t *doc = json_pack("{s:s, s:{s:s, s:s}, s:o, s:o, s:f, s:{s:s, s:f, s:i, s:I}, s:b, s:o, "
-			 "s:o, s:{s:i, s:i, s:i, s:i}, s:i}",
-			 "schema", "exitbench-compare/1", "tool", "name", "exitbench", "version",
-			 EXITBENCH_VERSION, "base", files_json(c->base, c->o->nbase), "new",
-			 files_json(c->new_, c->o->nnew), "threshold_pct", c->o->threshold_pct,
-			 "method", "interval", "bootstrap percentile of the difference of medians",
-			 "level", 0.95, "resamples", CMP_RESAMPLES, "seed", (json_int_t)CMP_SEED,
-			 "forced", c->nrefused > 0, "differences", diffs_json(c), "classes",
-			 classes, "summary", "slower", (int)c->slower, "faster", (int)c->faster,
-			 "same", (int)c->same, "not_compared", (int)c->not_compared, "exit_status",
-			 c->slower ? 1 : 0);
+	json_t *doc = json_pack(
+	    "{s:s, s:{s:s, s:s}, s:o, s:o, s:f, s:{s:s, s:f, s:i, s:I}, s:b, s:o, "
+	    "s:o, s:{s:i, s:i, s:i, s:i}, s:i}",
+	    "schema", "exitbench-compare/1", "tool", "name", "exitbench", "version",
+	    EXITBENCH_VERSION, "base", files_json(c->base, c->o->nbase), "new",
+	    files_json(c->new_, c->o->nnew), "threshold_pct", c->o->threshold_pct, "method",
+	    "interval", "bootstrap percentile of the difference of medians", "level", 0.95,
+	    "resamples", CMP_RESAMPLES, "seed", (json_int_t)CMP_SEED, "forced", c->nrefused > 0,
+	    "differences", diffs_json(c), "classes", classes, "summary", "slower", (int)c->slower,
+	    "faster", (int)c->faster, "same", (int)c->same, "not_compared", (int)c->not_compared,
+	    "exit_status", c->slower ? 1 : 0);
 	if (doc) {
 		json_object_set_new(doc, "noise_floor_pct",
 				    isfinite(c->noise_floor_pct) ? json_real(c->noise_floor_pct)

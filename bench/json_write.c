@@ -145,8 +145,8 @@ static json_t *trace_json(const struct run_trace *t)
 	for (unsigned int e = 0; e < t->nevents; e++)
 		if (t->enabled[e])
 			json_object_set_new(
-				ev, t->name[e],
-				json_real((double)t->events[e] / (double)t->iterations));
+			    ev, t->name[e],
+			    json_real((double)t->events[e] / (double)t->iterations));
 	return json_pack("{s:b, s:I, s:I, s:o}", "available", 1, "iterations_traced",
 			 (json_int_t)t->iterations, "lost", (json_int_t)t->lost,
 			 "events_per_iteration", ev);

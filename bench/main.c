@@ -10,13 +10,13 @@ static const struct {
 	int (*fn)(int argc, char **argv);
 	const char *help;
 } commands[] = {
-	{"list", cmd_list, "the exit classes and whether this host can run them"},
-	{"info", cmd_info, "the host labels: CPU, microarchitecture, kernel, KVM backend"},
-	{"run", cmd_run, "measure exit classes, print a table, write JSON/CSV/Markdown"},
-	{"compare", cmd_compare, "two result files: per class faster, slower or same (CI-ready)"},
-	{"check", cmd_check, "functional checks that exit paths behave (pass/fail each)"},
-	{"trace", cmd_trace, "exits of running VMs by reason, from the kvm:* tracepoints"},
-	{"report", cmd_report, "Markdown tables and gnuplot plots from result files"},
+    {"list", cmd_list, "the exit classes and whether this host can run them"},
+    {"info", cmd_info, "the host labels: CPU, microarchitecture, kernel, KVM backend"},
+    {"run", cmd_run, "measure exit classes, print a table, write JSON/CSV/Markdown"},
+    {"compare", cmd_compare, "two result files: per class faster, slower or same (CI-ready)"},
+    {"check", cmd_check, "functional checks that exit paths behave (pass/fail each)"},
+    {"trace", cmd_trace, "exits of running VMs by reason, from the kvm:* tracepoints"},
+    {"report", cmd_report, "Markdown tables and gnuplot plots from result files"},
 };
 
 static int usage(FILE *f, int status)

@@ -48,22 +48,6 @@ int stage_open(struct report *r)
 	return 0;
 }
 
-static int mkdirs_for(const char *path)
-{
-	char buf[PATH_MAX];
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = 0;
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			return mvm_fail_errno("create directory %s", buf);
-		*p = '/';
-	}
-	return 0;
-}
-
 static int remember(struct report *r, const char *rel, bool commit)
 {
 	struct staged *f = realloc(r->files, (r->nfiles + 1) * sizeof(*f));
@@ -82,7 +66,7 @@ int stage_write(struct report *r, const char *rel, int (*fill)(FILE *f, const vo
 {
 	char path[PATH_MAX];
 
-	if (report_path(path, sizeof(path), "%s/%s", r->stage, rel) || mkdirs_for(path) ||
+	if (report_path(path, sizeof(path), "%s/%s", r->stage, rel) || mkdir_parents(path, false) ||
 	    remember(r, rel, true))
 		return -1;
 	return atomic_write(path, false, fill, arg);
@@ -133,7 +117,7 @@ int stage_commit(struct report *r)
 			continue;
 		if (report_path(from, sizeof(from), "%s/%s", r->stage, r->files[i].rel) ||
 		    report_path(to, sizeof(to), "%s/%s", r->o->out_dir, r->files[i].rel) ||
-		    mkdirs_for(to) || atomic_write(to, false, copy_fill, from))
+		    mkdir_parents(to, false) || atomic_write(to, false, copy_fill, from))
 			return -1;
 	}
 	return 0;

@@ -37,6 +37,9 @@ void result_print_table(const struct run_result *r, FILE *out);
 int result_write_csv(const struct run_result *r, const char *path);
 int result_write_markdown(const struct run_result *r, const char *path);
 
+/* mkdir -p of path's parents, and of path itself with include_last. */
+int mkdir_parents(const char *path, bool include_last);
+
 /* "2026-11-28T12:00:00Z" now; buf >= 21 bytes. */
 void utc_now(char *buf, size_t len);
 const char *class_status_name(enum class_status s);

@@ -17,7 +17,6 @@
 #include "bench/runner.h"
 #include "guests/protocol.h"
 
-
 volatile sig_atomic_t runner_interrupted, runner_timed_out;
 
 /* One iteration never needs a second of CPU, even under an emulator. */
@@ -585,6 +584,8 @@ void class_result_merge(struct class_result *all, unsigned int ran, struct class
 	double medians[MAX_REPEAT];
 	unsigned int k, pick = ran - 1;
 
+	if (ran == 0 || ran > MAX_REPEAT)
+		return;
 	for (k = 0; k < ran; k++)
 		medians[k] = all[k].sum.median;
 	if (all[ran - 1].status == CLASS_OK) {

@@ -29,28 +29,28 @@ typedef uint32_t u32;
 typedef uint64_t u64;
 #endif
 
-#define GDT_GPA		 0x1000ULL
-#define IDT_GPA		 0x2000ULL
-#define TSS_GPA		 0x3000ULL
-#define PML4_GPA	 0x4000ULL
-#define PDPT_GPA	 0x5000ULL
-#define PD_GPA		 0x6000ULL /* four pages: 0..4 GiB */
-#define MAILBOX_GPA	 0xa000ULL
-#define GUEST_LOAD_GPA	 0x10000ULL
-#define GUEST_MAX_SIZE	 0x1b0000ULL /* image must end below the stacks */
-#define STACK_AP_TOP_GPA 0x1d0000ULL /* vCPU 1 (ipi class) */
-#define STACK3_TOP_GPA	 0x1e0000ULL
-#define STACK0_TOP_GPA	 0x1f0000ULL
-#define SAMPLES_GPA	 0x200000ULL
-#define FAULT_REGION_GPA 0x80000000ULL
-#define MMIO_GPA	 0xc0000000ULL
-#define MMIO_EVENTFD_GPA 0xc0001000ULL
+#define GDT_GPA		  0x1000ULL
+#define IDT_GPA		  0x2000ULL
+#define TSS_GPA		  0x3000ULL
+#define PML4_GPA	  0x4000ULL
+#define PDPT_GPA	  0x5000ULL
+#define PD_GPA		  0x6000ULL /* four pages: 0..4 GiB */
+#define MAILBOX_GPA	  0xa000ULL
+#define GUEST_LOAD_GPA	  0x10000ULL
+#define GUEST_MAX_SIZE	  0x1b0000ULL /* image must end below the stacks */
+#define STACK_AP_TOP_GPA  0x1d0000ULL /* vCPU 1 (ipi class) */
+#define STACK3_TOP_GPA	  0x1e0000ULL
+#define STACK0_TOP_GPA	  0x1f0000ULL
+#define SAMPLES_GPA	  0x200000ULL
+#define FAULT_REGION_GPA  0x80000000ULL
+#define MMIO_GPA	  0xc0000000ULL
+#define MMIO_EVENTFD_GPA  0xc0001000ULL
 #define DOORBELL_MMIO_GPA 0xc0002000ULL /* the doorbell at CPL3 */
-#define IPI_VECTOR	 0x40 /* hlt_kernel's self-IPI */
-#define IPI_PING	 0x41 /* ipi: vCPU 0 -> vCPU 1 */
-#define IPI_PONG	 0x42 /* ipi: vCPU 1 -> vCPU 0 */
-#define X2APIC_MSR_BASE	 0x800
-#define IDENTITY_MAP_END 0x100000000ULL
+#define IPI_VECTOR	  0x40		/* hlt_kernel's self-IPI */
+#define IPI_PING	  0x41		/* ipi: vCPU 0 -> vCPU 1 */
+#define IPI_PONG	  0x42		/* ipi: vCPU 1 -> vCPU 0 */
+#define X2APIC_MSR_BASE	  0x800
+#define IDENTITY_MAP_END  0x100000000ULL
 
 /* GDT selectors (GDT layout is fixed: see minivmm/longmode.c).  The order
  * data3, code3 after an unused 0x18 is the one syscall/sysret expect. */
@@ -71,14 +71,14 @@ typedef uint64_t u64;
 #define PIO_KERNEL_IN  0x4d0 /* in-kernel PIC's ELCR (KVM_CREATE_IRQCHIP) */
 
 enum doorbell {
-	DB_READY = 1,	   /* guest is up and read the command */
-	DB_CAL_BEGIN = 2,  /* calibration: stats snapshot */
-	DB_CAL_END = 3,	   /* calibration: footprint of one doorbell */
-	DB_BEGIN = 4,	   /* timed loop starts: stats snapshot */
-	DB_END = 5,	   /* timed loop ended: stats snapshot */
-	DB_DONE = 6,	   /* command finished, results in mailbox */
-	DB_ABORT = 7,	   /* command failed: abort_* fields say why */
-	DB_REZAP = 8,	   /* ask the VMM to drop the fault region's mappings */
+	DB_READY = 1,	  /* guest is up and read the command */
+	DB_CAL_BEGIN = 2, /* calibration: stats snapshot */
+	DB_CAL_END = 3,	  /* calibration: footprint of one doorbell */
+	DB_BEGIN = 4,	  /* timed loop starts: stats snapshot */
+	DB_END = 5,	  /* timed loop ended: stats snapshot */
+	DB_DONE = 6,	  /* command finished, results in mailbox */
+	DB_ABORT = 7,	  /* command failed: abort_* fields say why */
+	DB_REZAP = 8,	  /* ask the VMM to drop the fault region's mappings */
 };
 
 enum abort_reason {

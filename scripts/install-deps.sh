@@ -4,7 +4,7 @@
 set -eu
 
 PKGS="gcc make pkg-config binutils libjansson-dev libtracefs-dev libtraceevent-dev \
-libpfm4-dev gnuplot-nox perl qemu-system-x86"
+libpfm4-dev gnuplot-nox perl qemu-system-x86 cppcheck clang-format"
 
 missing=""
 for p in $PKGS; do
