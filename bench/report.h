@@ -56,6 +56,9 @@ struct report_run {
 	int year;	       /* microarchitecture launch year, else the run's year */
 	bool year_is_run;      /* microarchitecture year unknown */
 	char mitigations[192]; /* "mitigations=auto; spectre_v2: Mitigation: Retpolines" */
+	/* perf_overhead: cpuid's median with and without perf counters, same run */
+	bool have_perf_overhead;
+	double cpuid_with_perf, cpuid_without_perf;
 };
 
 /* One gnuplot invocation: gnuplot -c scripts/<script> <args...> in plots/. */

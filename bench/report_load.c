@@ -205,7 +205,22 @@ static void read_mitigations(json_t *doc, struct report_run *run)
 		 v2 ? v2 : "not recorded");
 }
 
-/* What resultfile_read() does not keep: breakdowns, the mitigation state. */
+/* perf_overhead (optional): cpuid with and without counters, one run. */
+static void read_perf_overhead(json_t *doc, struct report_run *run)
+{
+	json_t *o = json_object_get(doc, "perf_overhead");
+	json_t *with = json_object_get(o, "median_with_perf");
+	json_t *without = json_object_get(o, "median_without_perf");
+
+	run->have_perf_overhead = json_is_number(with) && json_is_number(without);
+	if (run->have_perf_overhead) {
+		run->cpuid_with_perf = json_number_value(with);
+		run->cpuid_without_perf = json_number_value(without);
+	}
+}
+
+/* What resultfile_read() does not keep: breakdowns, the mitigation state,
+ * the perf overhead. */
 static int read_extras(struct report_run *run)
 {
 	const char *path = run->rf.path;
@@ -216,6 +231,7 @@ static int read_extras(struct report_run *run)
 	if (!doc)
 		return mvm_fail("%s: line %d: %s", path, err.line, err.text);
 	read_mitigations(doc, run);
+	read_perf_overhead(doc, run);
 	classes = json_object_get(doc, "classes");
 	run->bd = calloc(run->rf.nclasses ? run->rf.nclasses : 1, sizeof(*run->bd));
 	if (!run->bd)

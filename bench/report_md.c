@@ -78,8 +78,9 @@ static void runs_table(FILE *f, const struct report *r)
 			   "this host.\n\n");
 		return;
 	}
-	fprintf(f, "| run | microarchitecture | CPU | backend | kernel | mitigations | TSC | file "
-		   "|\n|---|---|---|---|---|---|---|---|\n");
+	fprintf(f, "| run | microarchitecture | CPU | backend | kernel | mitigations | TSC | "
+		   "cpuid median with / without perf counters | file "
+		   "|\n|---|---|---|---|---|---|---|---|---|\n");
 	for (unsigned int i = 0; i < r->nruns; i++) {
 		const struct report_run *run = &r->runs[i];
 		const struct rf_run *rf = &run->rf;
@@ -104,7 +105,15 @@ static void runs_table(FILE *f, const struct report *r)
 		md_escape(f, rf->kernel_release);
 		fputs(" | ", f);
 		md_escape(f, run->mitigations);
-		fprintf(f, " | %llu kHz | `", (unsigned long long)rf->tsc_khz);
+		fprintf(f, " | %llu kHz | ", (unsigned long long)rf->tsc_khz);
+		if (run->have_perf_overhead)
+			fprintf(f, "%.0f / %.0f (%+.1f%%)", run->cpuid_with_perf,
+				run->cpuid_without_perf,
+				100 * (run->cpuid_with_perf - run->cpuid_without_perf) /
+				    run->cpuid_without_perf);
+		else
+			fputs("not measured", f);
+		fputs(" | `", f);
 		fputs(rel_to_out(r, rf->path), f);
 		fputs("` |\n", f);
 	}
