@@ -115,36 +115,21 @@ static int parse_timer(const char *s, int *timer)
 	return 0;
 }
 
-static int parse_one(int c, struct run_opts *o, bool *samples_set, bool *warmup_set)
+/* A bounded integer option into an unsigned int or int field. */
+static int parse_uint(const char *opt, uint64_t hi, unsigned int *out)
 {
 	uint64_t v;
 
+	if (parse_u64(opt, optarg, 1, hi, &v))
+		return EXIT_USAGE;
+	*out = (unsigned int)v;
+	return 0;
+}
+
+/* Output and reporting options; -1 when c is not one of them. */
+static int parse_output_opt(int c, struct run_opts *o)
+{
 	switch (c) {
-	case 'c':
-		return parse_class_list(optarg, o);
-	case 'n':
-		*samples_set = true;
-		return parse_u64("--samples", optarg, 1, MAX_SAMPLES, &o->samples);
-	case 'w':
-		*warmup_set = true;
-		return parse_u64("--warmup", optarg, 0, MAX_SAMPLES, &o->warmup);
-	case O_QUICK:
-		o->quick = true;
-		return 0;
-	case O_RING:
-		if (parse_u64("--ring", optarg, 0, 3, &v))
-			return EXIT_USAGE;
-		if (v != 0 && v != 3)
-			return usage_error("--ring: %s is not 0 or 3", optarg);
-		o->ring = (int)v;
-		return 0;
-	case O_TIMER:
-		return parse_timer(optarg, &o->timer);
-	case O_TIMEOUT:
-		if (parse_u64("--timeout", optarg, 1, 86400, &v))
-			return EXIT_USAGE;
-		o->timeout_s = (unsigned int)v;
-		return 0;
 	case O_JSON:
 		o->json = optarg;
 		return check_writable("--json", optarg);
@@ -160,14 +145,17 @@ static int parse_one(int c, struct run_opts *o, bool *samples_set, bool *warmup_
 	case O_RAW:
 		o->keep_samples = true;
 		return 0;
-	case O_KVM:
-		o->kvm_path = optarg;
-		return 0;
 	case O_STRICT:
 		o->strict = true;
 		return 0;
 	case O_PROGRESS:
 		o->progress = true;
+		return 0;
+	case 'q':
+		o->quiet = true;
+		return 0;
+	case O_TRACE:
+		o->trace = true;
 		return 0;
 	case O_PERF:
 	case O_NO_PERF:
@@ -176,18 +164,34 @@ static int parse_one(int c, struct run_opts *o, bool *samples_set, bool *warmup_
 	case 'e':
 		o->events = optarg;
 		return 0;
-	case O_TRACE:
-		o->trace = true;
+	default:
+		return -1;
+	}
+}
+
+/* How the classes run; -1 when c is not one of these. */
+static int parse_run_opt(int c, struct run_opts *o)
+{
+	uint64_t v;
+
+	switch (c) {
+	case O_RING:
+		if (parse_u64("--ring", optarg, 0, 3, &v))
+			return EXIT_USAGE;
+		if (v != 0 && v != 3)
+			return usage_error("--ring: %s is not 0 or 3", optarg);
+		o->ring = (int)v;
 		return 0;
+	case O_TIMER:
+		return parse_timer(optarg, &o->timer);
+	case O_TIMEOUT:
+		return parse_uint("--timeout", 86400, &o->timeout_s);
+	case O_REPEAT:
+		return parse_uint("--repeat", MAX_REPEAT, &o->repeat);
 	case O_BUDGET:
 		if (parse_u64("--budget", optarg, 1, 3600, &v))
 			return EXIT_USAGE;
 		o->budget_s = (double)v;
-		return 0;
-	case O_REPEAT:
-		if (parse_u64("--repeat", optarg, 1, MAX_REPEAT, &v))
-			return EXIT_USAGE;
-		o->repeat = (unsigned int)v;
 		return 0;
 	case O_CPU:
 	case O_CPU2:
@@ -195,16 +199,44 @@ static int parse_one(int c, struct run_opts *o, bool *samples_set, bool *warmup_
 			return EXIT_USAGE;
 		*(c == O_CPU ? &o->cpu : &o->cpu2) = (int)v;
 		return 0;
-	case 'q':
-		o->quiet = true;
+	case O_KVM:
+		o->kvm_path = optarg;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+static int parse_one(int c, struct run_opts *o, bool *samples_set, bool *warmup_set)
+{
+	int r;
+
+	switch (c) {
+	case 'c':
+		return parse_class_list(optarg, o);
+	case 'n':
+		*samples_set = true;
+		return parse_u64("--samples", optarg, 1, MAX_SAMPLES, &o->samples);
+	case 'w':
+		*warmup_set = true;
+		return parse_u64("--warmup", optarg, 0, MAX_SAMPLES, &o->warmup);
+	case O_QUICK:
+		o->quick = true;
 		return 0;
 	case 'h':
 		fputs(run_usage, stdout);
 		exit(EXIT_OK);
 	default:
+		break;
+	}
+	r = parse_output_opt(c, o);
+	if (r < 0)
+		r = parse_run_opt(c, o);
+	if (r < 0) {
 		fputs(run_usage, stderr);
 		return EXIT_USAGE;
 	}
+	return r;
 }
 
 static int parse_run(int argc, char **argv, struct run_opts *o)
