@@ -246,7 +246,7 @@ static int setup_msr_kernel(struct class_run *cr)
 /* MISC_ENABLE reads are denied by a filter, so KVM sends them to us. */
 static int setup_msr_user(struct class_run *cr)
 {
-	static uint8_t deny; /* bit 0 clear: the one MSR of the range is denied */
+	static uint64_t deny; /* bit 0 clear: the one MSR is denied (KVM reads a long) */
 	struct kvm_enable_cap cap = {.cap = KVM_CAP_X86_USER_SPACE_MSR,
 				     .args = {KVM_MSR_EXIT_REASON_FILTER}};
 	struct kvm_msr_filter filter = {
@@ -254,7 +254,7 @@ static int setup_msr_user(struct class_run *cr)
 	    .ranges = {{.flags = KVM_MSR_FILTER_READ,
 			.nmsrs = 1,
 			.base = MSR_MISC_ENABLE,
-			.bitmap = &deny}},
+			.bitmap = (uint8_t *)&deny}},
 	};
 
 	if (ioctl(cr->vm.fd, KVM_ENABLE_CAP, &cap) < 0)

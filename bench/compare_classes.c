@@ -140,7 +140,8 @@ static double side_spread(const struct rf_run *runs, unsigned int nruns, const c
 
 /*
  * The host's noise floor: the largest relative run-to-run spread of any
- * class on either side that has two or more runs.  A change no larger than
+ * class in the base files (two or more runs).  The new side is not used:
+ * a change that makes classes noisy must not silence the comparison.  A change no larger than
  * what the host showed between runs of an unchanged class is not a
  * regression, whatever --threshold says (docs/compare.md).  Conservative on
  * purpose: one noisy class raises it for all; --no-noise-floor turns it off.
@@ -153,12 +154,9 @@ static void noise_floor(struct comparison *c)
 
 	for (unsigned int i = 0; i < first->nclasses && n + 2 <= 2 * 256; i++) {
 		double b = side_spread(c->base, c->o->nbase, first->classes[i].name);
-		double w = side_spread(c->new_, c->o->nnew, first->classes[i].name);
 
 		if (isfinite(b))
 			v[n++] = b;
-		if (isfinite(w))
-			v[n++] = w;
 	}
 	c->noise_classes = n;
 	c->noise_floor_pct = NAN;

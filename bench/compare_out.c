@@ -80,13 +80,14 @@ static void print_header(const struct comparison *c, FILE *out)
 	print_side(c, false, out);
 	print_diffs(c, "", out);
 	if (isfinite(c->noise_floor_pct))
-		fprintf(out,
-			"noise floor %.1f%%: the largest run-to-run spread among %u class runs in "
-			"these files%s\n",
-			c->noise_floor_pct, c->noise_classes,
-			c->threshold_used_pct > c->o->threshold_pct
-			    ? " (over --threshold: used instead)"
-			    : "");
+		fprintf(
+		    out,
+		    "noise floor %.1f%%: the largest run-to-run spread among %u classes' runs in "
+		    "the base files%s\n",
+		    c->noise_floor_pct, c->noise_classes,
+		    c->threshold_used_pct > c->o->threshold_pct
+			? " (over --threshold: used instead)"
+			: "");
 	fprintf(out,
 		"TSC ticks; 95%% bootstrap interval of the difference of medians (%d resamples, "
 		"fixed seed);\nsame: the interval includes 0 or |change| < %g%%\n\n",
@@ -131,7 +132,7 @@ void compare_print_table(const struct comparison *c, FILE *out)
 		fprintf(out,
 			"%u with a wide interval (over 2 x %g%%): run-to-run spread too large to "
 			"resolve the threshold; more runs per side narrow it (docs/compare.md)\n",
-			wide_count(c), c->o->threshold_pct);
+			wide_count(c), c->threshold_used_pct);
 	if (c->slower)
 		fprintf(out, "regression: %u class%s slower by %g%% or more\n", c->slower,
 			c->slower == 1 ? "" : "es", c->threshold_used_pct);

@@ -22,8 +22,16 @@ volatile sig_atomic_t runner_interrupted, runner_timed_out;
 /* One iteration never needs a second of CPU, even under an emulator. */
 #define PREFLIGHT_CPU_S 1
 
+/* vCPU 0's kvm_run while a class runs: a signal that lands while we are in
+ * userspace (a doorbell, a handler) must still stop the next KVM_RUN. */
+static struct kvm_run *volatile current_run;
+
 static void on_signal(int sig)
 {
+	struct kvm_run *run = current_run;
+
+	if (run)
+		run->immediate_exit = 1;
 	if (sig == SIGALRM)
 		runner_timed_out = 1;
 	else if (sig == SIGPROF)
@@ -495,7 +503,11 @@ static int run_class_once(struct kvm_sys *kvm, const struct backend *b,
 	r = class_run_setup(kvm, &cr);
 	if (r == 0) {
 		watchdog_arm(p->timeout_s, p->samples == 1 ? PREFLIGHT_CPU_S : 0);
+		current_run = cr.vcpu->run;
+		if (runner_interrupted)
+			cr.vcpu->run->immediate_exit = 1;
 		r = vcpu_run_loop(cr.vcpu, &h);
+		current_run = NULL;
 		watchdog_arm(0, 0);
 		ap_stop(&cr);
 		if (cr.ap_error[0] && r == 0) {

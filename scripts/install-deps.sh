@@ -3,7 +3,7 @@
 # Idempotent: with everything present it runs no apt-get at all.
 set -eu
 
-PKGS="gcc make pkg-config binutils libjansson-dev libtracefs-dev libtraceevent-dev \
+PKGS="gcc libc6-dev make pkg-config binutils libjansson-dev libtracefs-dev libtraceevent-dev \
 libpfm4-dev gnuplot-nox perl qemu-system-x86 cppcheck clang-format"
 
 missing=""

@@ -55,6 +55,15 @@ cp "$base" "$TMP/base2.json"
 run compare --base "$base" --base "$TMP/base2.json" --new "$new" --new "$new" --tap
 ok $([ "$RC" -eq 1 ] && [ "$(grep -c '^not ok' <<<"$OUT")" -eq 1 ] && grep -q '^not ok 3 - pio_user' <<<"$OUT"; echo $?) \
 	"two files per side: still exactly pio_user slower (the synthetic runs' spread is under 5%)"
+# A new side made noisy (cpuid doubled in one new file) must not raise the
+# noise floor and hide pio_user's slowdown: the floor comes from the base.
+perl -MJSON::PP -e 'local $/; open F, "<", $ARGV[0] or die; my $j = decode_json(<F>);
+	for my $c (@{$j->{classes}}) { next unless $c->{name} eq "cpuid";
+		$_ *= 2 for @{$c->{quantiles}}; $c->{stats}{$_} *= 2 for qw(median p1 p10 p90 p99 mean) }
+	open O, ">", $ARGV[1] or die; print O JSON::PP->new->encode($j)' "$new" "$TMP/noisy.json"
+run compare --tap --base "$base" --base "$base" --new "$new" --new "$TMP/noisy.json"
+ok $([ "$RC" -eq 1 ] && grep -q '^not ok 3 - pio_user' <<<"$OUT"; echo $?) \
+	"a noisy new side does not hide pio_user's slowdown (rc $RC)"
 run compare "$base" "$TMP/missing.json"
 ok $([ "$RC" -eq 2 ] && grep -q "missing.json: open: " <<<"$ERR"; echo $?) "a missing file: exit 2 naming it"
 run compare "$base" "$new" --base "$base"
