@@ -17,15 +17,6 @@ line_of() {
 	printf '%s\n' "$OUT" | grep -E "^(PASS|FAIL|SKIP)  $1 "
 }
 
-expect_usage() { # DESCRIPTION PATTERN ARGS...
-	local desc=$1 pat=$2
-	shift 2
-	run "$@"
-	lines=$(printf '%s\n' "$ERR" | grep -c .)
-	ok $([ "$RC" -eq 2 ] && [ "$lines" -eq 1 ] && printf '%s' "$ERR" | grep -q -- "$pat"; echo $?) \
-		"$desc: exit 2, one line matching '$pat' (got $RC: $ERR)"
-}
-
 # Option errors need no KVM.
 expect_usage "--only unknown" "--only: unknown check 'nosuch' (checks: cpuid" check --only nosuch
 expect_usage "--only one unknown among good" "unknown check 'bogus'" check --only pio-in,bogus

@@ -2,15 +2,6 @@
 # Bad input gets one clear line and exit status 2; --help works.
 . "$(dirname "$0")/lib.sh"
 
-expect_usage() { # DESCRIPTION PATTERN ARGS...
-	local desc=$1 pat=$2
-	shift 2
-	run "$@"
-	lines=$(printf '%s\n' "$ERR" | grep -c .)
-	ok $([ "$RC" -eq 2 ] && [ "$lines" -eq 1 ] && printf '%s' "$ERR" | grep -q -- "$pat"; echo $?) \
-		"$desc: exit 2, one line matching '$pat' (got $RC: $ERR)"
-}
-
 expect_usage "unknown class" "unknown class 'nosuch'" run --class nosuch
 expect_usage "--samples 0" "--samples: 0 is out of range" run --samples 0
 expect_usage "--samples abc" "--samples: 'abc' is not a number" run --samples abc

@@ -41,6 +41,16 @@ json() {
 		print defined $r ? $r : "undef"' "$1" "$2"
 }
 
+# expect_usage DESCRIPTION PATTERN ARGS...: exit 2 and one stderr line matching PATTERN.
+expect_usage() { # DESCRIPTION PATTERN ARGS...
+	local desc=$1 pat=$2
+	shift 2
+	run "$@"
+	lines=$(printf '%s\n' "$ERR" | grep -c .)
+	ok $([ "$RC" -eq 2 ] && [ "$lines" -eq 1 ] && printf '%s' "$ERR" | grep -q -- "$pat"; echo $?) \
+		"$desc: exit 2, one line matching '$pat' (got $RC: $ERR)"
+}
+
 have_kvm() {
 	[ -r /dev/kvm ] && [ -w /dev/kvm ]
 }

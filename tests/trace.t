@@ -3,15 +3,6 @@
 # agree with a run's own counters, tracefs left as it was after Ctrl-C.
 . "$(dirname "$0")/lib.sh"
 
-expect_usage() { # DESCRIPTION PATTERN ARGS...
-	local desc=$1 pat=$2
-	shift 2
-	run "$@"
-	lines=$(printf '%s\n' "$ERR" | grep -c .)
-	ok $([ "$RC" -eq 2 ] && [ "$lines" -eq 1 ] && printf '%s' "$ERR" | grep -q -- "$pat"; echo $?) \
-		"$desc: exit 2, one line matching '$pat' (got $RC: $ERR)"
-}
-
 run trace --help
 ok $([ "$RC" -eq 0 ] && printf '%s' "$OUT" | grep -q -- "--pid PID"; echo $?) "trace --help"
 expect_usage "-d abc" "--duration: 'abc' is not a number" trace -d abc
