@@ -31,8 +31,9 @@ else
 Q := @
 endif
 
-LIB_SRC   := $(wildcard minivmm/*.c) $(filter-out bench/main.c,$(wildcard bench/*.c)) \
-	$(wildcard trace/*.c)
+# Parts may hold sub-folders by job (bench/lab/, ...): one level deep.
+LIB_SRC   := $(wildcard minivmm/*.c) \
+	$(filter-out bench/main.c,$(wildcard bench/*.c bench/*/*.c)) $(wildcard trace/*.c)
 GUEST_SRC := $(wildcard guests/*.c) $(wildcard guests/*.S)
 TEST_SRC  := $(wildcard tests/test_*.c)
 
@@ -122,10 +123,10 @@ report: $(O)/exitbench
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--inline-suppr --suppress=missingIncludeSystem -I. minivmm bench trace tests
-	clang-format --dry-run --Werror $(wildcard */*.c */*.h)
+	clang-format --dry-run --Werror $(wildcard */*.c */*.h bench/*/*.c bench/*/*.h)
 
 format:
-	clang-format -i $(wildcard */*.c */*.h)
+	clang-format -i $(wildcard */*.c */*.h bench/*/*.c bench/*/*.h)
 
 clean:
 	rm -rf build build-asan
