@@ -41,7 +41,7 @@ LIB_OBJ   := $(LIB_SRC:%.c=$(O)/%.o) $(O)/guests/blob.o
 GUEST_OBJ := $(patsubst %,$(O)/g/%.o,$(basename $(GUEST_SRC)))
 TEST_BIN  := $(TEST_SRC:tests/%.c=$(O)/tests/%.t)
 
-.PHONY: all bench check asan report deps lint format clean check-one
+.PHONY: all bench check asan report deps lint format clean check-one check-vm lab-soak
 all: $(O)/exitbench
 
 $(O)/%.o: %.c
@@ -83,15 +83,35 @@ $(O)/tests/%.t: tests/%.c $(O)/libexitbench.a tests/tap.h
 	@$(if $(Q),echo "  TEST    $@")
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $< $(O)/libexitbench.a $(LDLIBS)
 
+# Tests that enter a VM (they call have_kvm) run where /dev/kvm works, else
+# inside one boot of exitbench lab (QEMU TCG, the real kvm_amd): never skipped.
+VM_TESTS   := $(shell grep -l have_kvm tests/*.t)
+HOST_TESTS := $(filter-out $(VM_TESTS),$(wildcard tests/*.t))
+LAB_TIMEOUT ?= 1500
+TEST_ENV = EXITBENCH=$(abspath $(O)/exitbench) TESTBIN=$(abspath $(O)/tests) EXITBENCH_NEED_KVM=1
+
 # Run the suite against one build: C tests and shell tests share EXITBENCH.
 check-one: $(O)/exitbench $(TEST_BIN)
-	EXITBENCH=$(abspath $(O)/exitbench) TESTBIN=$(abspath $(O)/tests) \
-		prove -f $(TEST_BIN) $(wildcard tests/*.t)
+	$(TEST_ENV) prove -f $(TEST_BIN) $(HOST_TESTS)
+	$(MAKE) --no-print-directory check-vm
+
+check-vm: $(O)/exitbench
+	@if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then \
+		echo "check-vm: /dev/kvm works here: VM tests run natively"; \
+		$(TEST_ENV) prove -f $(VM_TESTS); \
+	else \
+		echo "check-vm: no usable /dev/kvm here: VM tests run inside exitbench lab"; \
+		$(TEST_ENV) $(O)/exitbench lab --timeout $(LAB_TIMEOUT) -- prove -f $(VM_TESTS); \
+	fi
 
 check: scripts-deps
 	$(MAKE) lint
 	$(MAKE) check-one
 	$(MAKE) check-one O=build-asan SAN='-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' CFLAGS='-O1 -g'
+
+# 20 lab boots in a row, each running check and a quick run (docs/lab.md).
+lab-soak: $(O)/exitbench
+	EXITBENCH=$(abspath $(O)/exitbench) scripts/lab-soak.sh
 
 asan:
 	$(MAKE) O=build-asan SAN='-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' CFLAGS='-O1 -g'

@@ -61,8 +61,8 @@ static const char *need_exit_hypercall(const struct backend *b, struct kvm_sys *
 static const char *need_msr_filter(const struct backend *b, struct kvm_sys *kvm)
 {
 	(void)b;
-	if (!(kvm_cap(kvm->fd, KVM_CAP_X86_USER_SPACE_MSR) & KVM_MSR_EXIT_REASON_FILTER))
-		return "KVM_CAP_X86_USER_SPACE_MSR (KVM_MSR_EXIT_REASON_FILTER)";
+	if (!kvm_user_msr_filter_works(kvm))
+		return "KVM_CAP_X86_USER_SPACE_MSR (KVM_MSR_EXIT_REASON_FILTER does not enable)";
 	return kvm_cap(kvm->fd, KVM_CAP_X86_MSR_FILTER) > 0 ? NULL : "KVM_CAP_X86_MSR_FILTER";
 }
 

@@ -116,6 +116,8 @@ int cmd_info(int argc, char **argv)
 	printf("nested:      %s%s%s\n", h.backend.nested ? "yes" : "no",
 	       h.backend.nested ? ", hypervisor " : "",
 	       h.backend.nested ? h.backend.hypervisor : "");
+	if (h.lab_summary[0])
+		printf("lab:         %s\n", h.lab_summary);
 	printf("cpu flags:   vmx %s, svm %s\n", h.backend.host_vmx ? "yes" : "no",
 	       h.backend.host_svm ? "yes" : "no");
 	print_kv("mitigations", &h.mitigations);

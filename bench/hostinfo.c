@@ -2,6 +2,7 @@
 /* Host labels from CPUID, uname, /proc and /sys. */
 #include <cpuid.h>
 #include <dirent.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,6 +126,44 @@ static void collect_tsc(struct host_info *h, struct kvm_sys *kvm)
 	}
 }
 
+/* Inside exitbench lab, $EXITBENCH_LAB names the facts the guest cannot see
+ * for itself: emulator, accel, the host under it (bench/lab/facts.c). */
+static void collect_lab(struct host_info *h)
+{
+	const char *path = getenv("EXITBENCH_LAB");
+	json_error_t e;
+	json_t *j, *host;
+	char *text;
+
+	if (!path || !*path)
+		return;
+	j = json_load_file(path, 0, &e);
+	host = j ? json_object_get(j, "host") : NULL;
+	if (!json_is_object(host)) {
+		fprintf(stderr,
+			"exitbench: $EXITBENCH_LAB %s: not lab facts (%s); the result is "
+			"not labelled as a lab run\n",
+			path, j ? "no host object" : e.text);
+		json_decref(j);
+		return;
+	}
+	text = json_dumps(j, JSON_COMPACT);
+	if (text && strlen(text) < sizeof(h->lab))
+		snprintf(h->lab, sizeof(h->lab), "%s", text);
+	free(text);
+	snprintf(h->lab_summary, sizeof(h->lab_summary),
+		 "%s: %s %s (%s), cpu model %s, on host %s (%s, KVM %s)",
+		 json_string_value(json_object_get(j, "platform")),
+		 json_string_value(json_object_get(j, "emulator")),
+		 json_string_value(json_object_get(j, "emulator_version")),
+		 json_string_value(json_object_get(j, "accel")),
+		 json_string_value(json_object_get(j, "cpu_model")),
+		 json_string_value(json_object_get(host, "hostname")),
+		 json_string_value(json_object_get(host, "cpu")),
+		 json_string_value(json_object_get(host, "kvm_backend")));
+	json_decref(j);
+}
+
 int hostinfo_collect(struct host_info *h, struct kvm_sys *kvm)
 {
 	struct utsname u;
@@ -151,5 +190,6 @@ int hostinfo_collect(struct host_info *h, struct kvm_sys *kvm)
 		snprintf(prefix, sizeof(prefix), "%.31s.", h->backend.module);
 		read_dir_kv(dir, prefix, &h->kvm_params);
 	}
+	collect_lab(h);
 	return 0;
 }

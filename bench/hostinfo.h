@@ -33,6 +33,8 @@ struct host_info {
 	struct backend backend;
 	struct kv_list mitigations; /* /sys/devices/system/cpu/vulnerabilities */
 	struct kv_list kvm_params;  /* /sys/module/kvm{,_vendor}/parameters */
+	char lab[4096];		    /* inside exitbench lab: its facts (JSON), else "" */
+	char lab_summary[512];	    /* one line of them for people */
 };
 
 /* Reads the host's labels; tsc_khz from KVM when kvm is open, else CPUID. */

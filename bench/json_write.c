@@ -22,7 +22,18 @@ static json_t *kv_object(const struct kv_list *l)
 	return o;
 }
 
+static json_t *host_labels_json(const struct host_info *h);
+
 static json_t *host_json(const struct host_info *h)
+{
+	json_t *host = host_labels_json(h);
+
+	if (host && h->lab[0])
+		json_object_set_new(host, "lab", json_loads(h->lab, 0, NULL));
+	return host;
+}
+
+static json_t *host_labels_json(const struct host_info *h)
 {
 	const struct backend *b = &h->backend;
 
@@ -179,6 +190,7 @@ static json_t *class_json(const struct class_result *c)
 		json_object_set_new(o, "samples", samples_json(c));
 	json_object_set_new(o, "wall_seconds", json_real(c->wall_seconds));
 	json_object_set_new(o, "rezaps", json_integer((json_int_t)c->rezaps));
+	json_object_set_new(o, "hlt_skips", json_integer((json_int_t)c->hlt_skips));
 	json_object_set_new(o, "repeat", repeat_json(c));
 	if (c->bd.wanted)
 		json_object_set_new(o, "breakdown", breakdown_json(&c->bd, c->iterations));

@@ -522,7 +522,8 @@ static int run_class_once(struct kvm_sys *kvm, const struct backend *b,
 	if (r == 0 && collect_samples(&cr, res) == 0) {
 		volatile struct mailbox *mb = vm_gpa_to_hva(&cr.vm, MAILBOX_GPA, sizeof(*mb));
 
-		res->cpl = (int)mb->result[0];
+		res->cpl = (int)mb->result[MB_RESULT_CPL];
+		res->hlt_skips = mb->result[MB_RESULT_HLT_SKIPS];
 		verify(&cr, res);
 		collect_deltas(&cr, res);
 		res->wall_seconds = cr.t_end - cr.t_begin;

@@ -79,6 +79,7 @@ struct class_result {
 	uint64_t tsc_khz;
 	double wall_seconds;
 	uint64_t rezaps;
+	uint64_t hlt_skips;   /* interrupts in sti's shadow (emulators only): hlts skipped */
 	int cpl;	      /* the CPL the guest reported for its timed loop (CS.RPL) */
 	bool budget_limited;  /* samples cut to fit run_params.budget_s */
 	unsigned int nrepeat; /* runs behind this result (--repeat) */

@@ -66,6 +66,11 @@ static void table_notes(const struct class_result *c, FILE *out)
 		return;
 	if (!c->verified)
 		fprintf(out, "  %s unverified: %s\n", c->cls->name, c->reason);
+	if (c->hlt_skips)
+		fprintf(out,
+			"  %s: %llu interrupts arrived inside sti's shadow and skipped their hlt "
+			"(an emulator's fault, never hardware's: docs/lab.md)\n",
+			c->cls->name, (unsigned long long)c->hlt_skips);
 	if (c->budget_limited)
 		fprintf(out, "  %s: %llu samples, cut to fit the time budget (--budget)\n",
 			c->cls->name, (unsigned long long)c->iterations);
@@ -149,6 +154,8 @@ void result_print_table(const struct run_result *r, FILE *out)
 		h->backend.module, h->backend.nested ? ", nested under " : "",
 		h->backend.nested ? h->backend.hypervisor : "", r->params.ring,
 		timer_name(r->params.timer));
+	if (h->lab_summary[0])
+		fprintf(out, "lab: %s\n", h->lab_summary);
 	if (r->timer_note[0])
 		fprintf(out, "timer note: %s\n", r->timer_note);
 	if (r->params.cpu >= 0)

@@ -152,6 +152,9 @@ enum timer_kind {
 
 #define MAILBOX_ARGS	8
 #define MAILBOX_RESULTS 8
+/* result[] of a measurement (the checks use result[] as they like) */
+#define MB_RESULT_CPL	    0 /* CPL of the timed loop */
+#define MB_RESULT_HLT_SKIPS 1 /* hlts stepped over: interrupt in sti's shadow */
 
 struct mailbox {
 	u64 magic;

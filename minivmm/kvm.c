@@ -85,3 +85,22 @@ int kvm_require_base_caps(struct kvm_sys *kvm)
 		}
 	return 0;
 }
+
+/* Does KVM forward filtered MSR accesses to user space? The capability's
+ * answer differs across kernels (1 on 6.1, a mask of reasons on later ones),
+ * so ask by doing: enable it with KVM_MSR_EXIT_REASON_FILTER on a scratch VM. */
+bool kvm_user_msr_filter_works(struct kvm_sys *kvm)
+{
+	struct kvm_enable_cap cap = {.cap = KVM_CAP_X86_USER_SPACE_MSR,
+				     .args = {KVM_MSR_EXIT_REASON_FILTER}};
+	int vm, r;
+
+	if (kvm_cap(kvm->fd, KVM_CAP_X86_USER_SPACE_MSR) <= 0)
+		return false;
+	vm = ioctl(kvm->fd, KVM_CREATE_VM, 0);
+	if (vm < 0)
+		return false;
+	r = ioctl(vm, KVM_ENABLE_CAP, &cap);
+	close(vm);
+	return r == 0;
+}

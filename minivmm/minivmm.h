@@ -36,6 +36,8 @@ int kvm_cap(int fd, long cap);
 /* The capabilities every run needs; fails naming the first one missing. */
 int kvm_require_base_caps(struct kvm_sys *kvm);
 const char *kvm_cap_name(long cap);
+/* KVM_CAP_X86_USER_SPACE_MSR with KVM_MSR_EXIT_REASON_FILTER enables on a VM. */
+bool kvm_user_msr_filter_works(struct kvm_sys *kvm);
 
 /* ---- KVM binary statistics (kvmstats.c) ---- */
 struct kvmstats {

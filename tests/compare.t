@@ -11,9 +11,9 @@ new=$top/tests/data/compare/new.json
 
 # edit FILE OUT PERL: OUT is FILE with PERL applied to $j (the decoded document)
 edit() {
-	perl -MJSON::PP -e 'local $/; open my $f, "<", $ARGV[0] or die; my $j = decode_json(<$f>);
+	perl -MCpanel::JSON::XS -e 'local $/; open my $f, "<", $ARGV[0] or die; my $j = decode_json(<$f>);
 		eval $ARGV[2]; die $@ if $@; open my $o, ">", $ARGV[1] or die;
-		print $o JSON::PP->new->encode($j)' "$1" "$2" "$3"
+		print $o Cpanel::JSON::XS->new->encode($j)' "$1" "$2" "$3"
 }
 
 
@@ -57,10 +57,10 @@ ok $([ "$RC" -eq 1 ] && [ "$(grep -c '^not ok' <<<"$OUT")" -eq 1 ] && grep -q '^
 	"two files per side: still exactly pio_user slower (the synthetic runs' spread is under 5%)"
 # A new side made noisy (cpuid doubled in one new file) must not raise the
 # noise floor and hide pio_user's slowdown: the floor comes from the base.
-perl -MJSON::PP -e 'local $/; open F, "<", $ARGV[0] or die; my $j = decode_json(<F>);
+perl -MCpanel::JSON::XS -e 'local $/; open F, "<", $ARGV[0] or die; my $j = decode_json(<F>);
 	for my $c (@{$j->{classes}}) { next unless $c->{name} eq "cpuid";
 		$_ *= 2 for @{$c->{quantiles}}; $c->{stats}{$_} *= 2 for qw(median p1 p10 p90 p99 mean) }
-	open O, ">", $ARGV[1] or die; print O JSON::PP->new->encode($j)' "$new" "$TMP/noisy.json"
+	open O, ">", $ARGV[1] or die; print O Cpanel::JSON::XS->new->encode($j)' "$new" "$TMP/noisy.json"
 run compare --tap --base "$base" --base "$base" --new "$new" --new "$TMP/noisy.json"
 ok $([ "$RC" -eq 1 ] && grep -q '^not ok 3 - pio_user' <<<"$OUT"; echo $?) \
 	"a noisy new side does not hide pio_user's slowdown (rc $RC)"
