@@ -147,6 +147,9 @@ static void collect_lab(struct host_info *h)
 		json_decref(j);
 		return;
 	}
+	h->tsc_is_instructions =
+	    json_string_value(json_object_get(j, "emulator")) &&
+	    !strcmp(json_string_value(json_object_get(j, "emulator")), "bochs");
 	text = json_dumps(j, JSON_COMPACT);
 	if (text && strlen(text) < sizeof(h->lab))
 		snprintf(h->lab, sizeof(h->lab), "%s", text);

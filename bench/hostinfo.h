@@ -3,6 +3,7 @@
 #ifndef EXITBENCH_HOSTINFO_H
 #define EXITBENCH_HOSTINFO_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "minivmm/minivmm.h"
@@ -35,6 +36,7 @@ struct host_info {
 	struct kv_list kvm_params;  /* /sys/module/kvm{,_vendor}/parameters */
 	char lab[4096];		    /* inside exitbench lab: its facts (JSON), else "" */
 	char lab_summary[512];	    /* one line of them for people */
+	bool tsc_is_instructions;   /* bochs: one TSC tick per emulated instruction */
 };
 
 /* Reads the host's labels; tsc_khz from KVM when kvm is open, else CPUID. */

@@ -163,7 +163,7 @@ static json_t *trace_json(const struct run_trace *t)
 			 "events_per_iteration", ev);
 }
 
-static json_t *class_json(const struct class_result *c)
+static json_t *class_json(const struct class_result *c, bool no_time)
 {
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i}", "name", c->cls->name, "handled_in",
 			      c->cls->handled_in, "what", c->cls->what, "status",
@@ -177,8 +177,9 @@ static json_t *class_json(const struct class_result *c)
 	json_object_set_new(o, "budget_limited", json_boolean(c->budget_limited));
 	json_object_set_new(o, "stats", stats_json(&c->sum));
 	json_object_set_new(o, "net_median", num(c->net_median));
-	json_object_set_new(o, "median_ns",
-			    num(c->tsc_khz ? c->sum.median * 1e6 / (double)c->tsc_khz : NAN));
+	json_object_set_new(
+	    o, "median_ns",
+	    num(c->tsc_khz && !no_time ? c->sum.median * 1e6 / (double)c->tsc_khz : NAN));
 	json_object_set_new(o, "exits_per_iteration", num(c->exits_per_iter));
 	json_object_set_new(o, "verified", json_boolean(c->verified));
 	json_object_set_new(o, "verification",
@@ -216,19 +217,21 @@ static json_t *result_json(const struct run_result *r)
 	json_t *doc;
 
 	for (unsigned int i = 0; i < r->nclasses; i++)
-		json_array_append_new(classes, class_json(&r->classes[i]));
-	doc = json_pack("{s:s, s:{s:s, s:s, s:s}, s:s, s:s, s:b, s:s, s:o, s:{s:I, s:I, s:i, "
-			"s:b, s:i, s:s, s:s}, s:s, s:o, s:o}",
-			"schema", RESULT_SCHEMA, "tool", "name", "exitbench", "version",
-			EXITBENCH_VERSION, "command_line", r->command_line, "started_utc",
-			r->started_utc, "finished_utc", r->finished_utc, "partial", r->partial,
-			"partial_reason", r->partial_reason, "host", host_json(&r->host), "options",
-			"samples", (json_int_t)r->params.samples, "warmup",
-			(json_int_t)r->params.warmup, "ring", r->params.ring, "quick", r->quick,
-			"timeout_s", (int)r->params.timeout_s, "timer", timer_name(r->params.timer),
-			"timer_note", r->timer_note, "units", "tsc_ticks", "overhead",
-			json_pack("{s:s, s:o}", "class", "null", "median", num(r->null_median)),
-			"classes", classes);
+		json_array_append_new(classes,
+				      class_json(&r->classes[i], r->host.tsc_is_instructions));
+	doc = json_pack(
+	    "{s:s, s:{s:s, s:s, s:s}, s:s, s:s, s:b, s:s, s:o, s:{s:I, s:I, s:i, "
+	    "s:b, s:i, s:s, s:s}, s:s, s:o, s:o}",
+	    "schema", RESULT_SCHEMA, "tool", "name", "exitbench", "version", EXITBENCH_VERSION,
+	    "command_line", r->command_line, "started_utc", r->started_utc, "finished_utc",
+	    r->finished_utc, "partial", r->partial, "partial_reason", r->partial_reason, "host",
+	    host_json(&r->host), "options", "samples", (json_int_t)r->params.samples, "warmup",
+	    (json_int_t)r->params.warmup, "ring", r->params.ring, "quick", r->quick, "timeout_s",
+	    (int)r->params.timeout_s, "timer", timer_name(r->params.timer), "timer_note",
+	    r->timer_note, "units",
+	    r->host.tsc_is_instructions ? "emulated_instructions" : "tsc_ticks", "overhead",
+	    json_pack("{s:s, s:o}", "class", "null", "median", num(r->null_median)), "classes",
+	    classes);
 	if (doc) {
 		json_t *opt = json_object_get(doc, "options");
 

@@ -163,7 +163,10 @@ void result_print_table(const struct run_result *r, FILE *out)
 	if (h->backend.kind == BACKEND_OTHER)
 		fprintf(out, "note: not a VT-x/AMD-V backend: these are not hardware VM-exit "
 			     "costs\n");
-	fprintf(out, "units: TSC ticks per iteration; net = median - null median\n\n");
+	fprintf(out, "units: %s per iteration; net = median - null median\n\n",
+		h->tsc_is_instructions
+		    ? "emulated instructions (bochs: one TSC tick each; never time)"
+		    : "TSC ticks");
 	fprintf(out, "%-18s %-4s %8s %8s %8s %8s %8s %9s %15s %8s %9s  %s\n", "class", "in",
 		"samples", "min", "median", "p90", "p99", "max", "mean±stddev", "net", "exits/it",
 		"check");

@@ -22,7 +22,11 @@ expect_usage "missing kernel" "open kernel image /nonexistent/bzImage: No such f
 echo 'not a kernel' >"$TMP/notakernel"
 expect_usage "a file that is no bzImage" "not a bzImage" lab --kernel "$TMP/notakernel" -- true
 expect_usage "modules tree without the release" "no lib/modules/" lab --modules "$TMP" -- true
-PATH=/nonexistent expect_usage "no QEMU" "qemu-system-x86_64 not found" lab -- true
+PATH=/nonexistent "$EXITBENCH" lab -- true >"$TMP/out" 2>"$TMP/err"
+RC=$?
+ok $([ "$RC" -eq 2 ] && [ "$(grep -c . "$TMP/err")" -eq 1 ] &&
+	grep -q "qemu-system-x86_64 not found or not working" "$TMP/err"; echo $?) \
+	"no QEMU in PATH: exit 2, one line (rc $RC: $(cat "$TMP/err"))"
 
 # One boot: status, stdout and stderr apart, the environment, a file written in
 # the current directory, the KVM module with a parameter from --param.

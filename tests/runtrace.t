@@ -16,6 +16,10 @@ J=$TMP/rt.json
 run run --class pio_user,mmio_user,hlt_user --quick --trace --no-perf --json "$J"
 ok $([ "$RC" -eq 0 ]; echo $?) "run --trace exits 0 ($ERR)"
 within() { perl -e 'exit !(abs($ARGV[0] - $ARGV[1]) <= $ARGV[2] * $ARGV[1])' "$@"; }
+# Exits to user space that are not the class's own (a signal's EINTR) come at
+# a wall-clock rate; under QEMU's TCG (exitbench lab) an iteration lasts ~1000x
+# longer, and mmio_user measured 1.011 per iteration there: allow 2% under TCG.
+ue_tol=$(json "$J" '($j->{host}{lab}{accel} // "") eq "tcg" ? 0.02 : 0.01')
 for c in pio_user:kvm_pio mmio_user:kvm_mmio hlt_user:kvm_userspace_exit; do
 	cls=${c%%:*} ev=${c##*:}
 	q="(grep { \$_->{name} eq '$cls' } @{\$j->{classes}})[0]"
@@ -29,7 +33,8 @@ for c in pio_user:kvm_pio mmio_user:kvm_mmio hlt_user:kvm_userspace_exit; do
 	vmm=$(json "$J" "(map { \$_->{measured_per_iteration} } grep { \$_->{stat} eq 'vmm_exits' } @{$q->{checks}})[0]")
 	ok $(within "$rate" "$vmm" 0.01; echo $?) "$cls: $ev $rate per iteration = our VMM's $vmm within 1%"
 	ue=$(json "$J" "$q->{trace}{events_per_iteration}{kvm_userspace_exit} // 0")
-	ok $(within "$ue" 1 0.01; echo $?) "$cls: kvm_userspace_exit $ue per iteration, 1 within 1%"
+	ok $(within "$ue" 1 "$ue_tol"; echo $?) \
+		"$cls: kvm_userspace_exit $ue per iteration, 1 within $ue_tol"
 done
 q="(grep { \$_->{name} eq 'mmio_user' } @{\$j->{classes}})[0]"
 mm=$(json "$J" "(map { \$_->{measured_per_iteration} } grep { \$_->{stat} eq 'mmio_exits' } @{$q->{checks}})[0]")

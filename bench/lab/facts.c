@@ -50,16 +50,19 @@ int lab_write_facts(const struct lab *lab)
 	uname(&u);
 	cpu_model_name(cpu, sizeof(cpu));
 	backend_detect(&b, "/sys");
-	j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:s, s:s?, s:o, s:b, "
-		      "s:{s:s, s:s, s:s, s:s, s:s}}",
-		      "platform", lab->accel == LAB_ACCEL_KVM ? "nested" : "emulated", "emulator",
-		      "qemu", "emulator_version", lab->qemu_version, "accel",
-		      lab->accel == LAB_ACCEL_KVM ? "kvm" : "tcg", "accel_reason", lab->why_accel,
-		      "cpu_model", lab->cpu, "smp", (int)lab->o->smp, "mem_mb", (int)lab->o->mem_mb,
-		      "kernel", lab->k.image, "kernel_release", lab->k.release, "modules",
-		      lab->o->modules, "params", params_json(lab->o), "kvm_loaded", !lab->o->no_kvm,
-		      "host", "hostname", u.nodename, "kernel_release", u.release, "cpu", cpu,
-		      "kvm_backend", b.name, "kvm_module", b.module);
+	j = json_pack(
+	    "{s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:s, s:s?, s:o, s:b, "
+	    "s:{s:s, s:s, s:s, s:s, s:s}}",
+	    "platform", lab->accel == LAB_ACCEL_KVM ? "nested" : "emulated", "emulator",
+	    lab->o->bochs ? "bochs" : "qemu", "emulator_version", lab->emu_version, "accel",
+	    lab->o->bochs		  ? "bochs"
+	    : lab->accel == LAB_ACCEL_KVM ? "kvm"
+					  : "tcg",
+	    "accel_reason", lab->why_accel, "cpu_model", lab->cpu, "smp", (int)lab->o->smp,
+	    "mem_mb", (int)lab->o->mem_mb, "kernel", lab->k.image, "kernel_release", lab->k.release,
+	    "modules", lab->o->modules, "params", params_json(lab->o), "kvm_loaded",
+	    !lab->o->no_kvm, "host", "hostname", u.nodename, "kernel_release", u.release, "cpu",
+	    cpu, "kvm_backend", b.name, "kvm_module", b.module);
 	if (!j) {
 		lab_set_error("lab facts: cannot build the JSON document");
 		return -1;

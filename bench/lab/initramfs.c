@@ -13,7 +13,7 @@
 static const char *const share_modules[] = {"virtio_pci", "9pnet_virtio", "9p"};
 
 /* Reads a whole file, or what a decompressor prints for a compressed module. */
-static char *slurp(const char *path, size_t *len)
+char *lab_slurp(const char *path, size_t *len)
 {
 	static const struct {
 		const char *ext, *cmd;
@@ -77,7 +77,7 @@ static int add_module(struct cpio *c, const struct lab_kernel *k, const char *re
 	int r;
 
 	snprintf(path, sizeof(path), "%s/%s", k->moddir, rel);
-	data = slurp(path, &len);
+	data = lab_slurp(path, &len);
 	if (!data)
 		return -1;
 	memcpy(name, "modules/", 8);
@@ -97,7 +97,7 @@ static int fill(struct cpio *c, const struct lab *lab, struct lab_modlist *mods)
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
 		if (cpio_dir(c, dirs[i]))
 			return -1;
-	bb = slurp(BUSYBOX, &len);
+	bb = lab_slurp(BUSYBOX, &len);
 	if (!bb) {
 		lab_set_error("read %s: %s (install Debian's busybox-static)", BUSYBOX,
 			      strerror(errno));

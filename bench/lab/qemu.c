@@ -20,13 +20,6 @@
 #define QEMU	 "qemu-system-x86_64"
 #define MAX_ARGS 64
 
-static volatile sig_atomic_t lab_signal;
-
-static void on_signal(int sig)
-{
-	lab_signal = sig;
-}
-
 struct argv_buf {
 	char *a[MAX_ARGS];
 	char s[MAX_ARGS][4400];
@@ -95,66 +88,6 @@ static void qemu_argv(const struct lab *lab, struct argv_buf *v)
 	}
 }
 
-static pid_t spawn(const struct lab *lab, const struct argv_buf *v)
-{
-	char log[128];
-	pid_t pid;
-	int fd;
-
-	snprintf(log, sizeof(log), "%s/qemu.log", lab->ctl);
-	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		lab_set_error("create %s: %s", log, strerror(errno));
-		return -1;
-	}
-	pid = fork();
-	if (pid == 0) {
-		dup2(fd, 1);
-		dup2(fd, 2);
-		setpgid(0, 0); /* a Ctrl-C reaches the lab, which stops QEMU itself */
-		execvp(v->a[0], v->a);
-		fprintf(stderr, "exec %s: %s\n", v->a[0], strerror(errno));
-		_exit(127);
-	}
-	close(fd);
-	if (pid < 0)
-		lab_set_error("fork for %s: %s", QEMU, strerror(errno));
-	return pid;
-}
-
-/* Copies what the guest appended to CTL/name since last time to fd out. */
-struct stream {
-	const char *name;
-	int out;
-	off_t off;
-};
-
-static void pump(const struct lab *lab, struct stream *s)
-{
-	char path[128], buf[65536];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", lab->ctl, s->name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	while ((n = pread(fd, buf, sizeof(buf), s->off)) > 0) {
-		if (write(s->out, buf, (size_t)n) < 0)
-			break;
-		s->off += n;
-	}
-	close(fd);
-}
-
-static double now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + t.tv_nsec / 1e9;
-}
-
 /* Asks QEMU's monitor for the vCPUs' registers; appends them to console.log. */
 static void dump_registers(const struct lab *lab)
 {
@@ -191,52 +124,8 @@ out:
 		fclose(log);
 }
 
-static void stop_qemu(pid_t pid)
-{
-	kill(pid, SIGTERM);
-	for (int i = 0; i < 50; i++) {
-		if (waitpid(pid, NULL, WNOHANG) == pid)
-			return;
-		usleep(100000);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
-}
-
-static int supervise(const struct lab *lab, pid_t pid, int *wstatus)
-{
-	struct stream out = {"stdout", 1, 0}, err = {"stderr", 2, 0};
-	double deadline = now() + lab->o->timeout_s;
-	int end;
-
-	for (;;) {
-		pump(lab, &out);
-		pump(lab, &err);
-		if (waitpid(pid, wstatus, WNOHANG) == pid) {
-			end = LAB_END_EXITED;
-			break;
-		}
-		if (lab_signal) {
-			stop_qemu(pid);
-			end = LAB_END_SIGNAL;
-			break;
-		}
-		if (now() > deadline) {
-			dump_registers(lab);
-			stop_qemu(pid);
-			end = LAB_END_TIMEOUT;
-			break;
-		}
-		usleep(50000);
-	}
-	pump(lab, &out);
-	pump(lab, &err);
-	return end;
-}
-
 int lab_boot(struct lab *lab)
 {
-	struct sigaction sa = {.sa_handler = on_signal};
 	struct argv_buf *v = calloc(1, sizeof(*v));
 	int wstatus = 0, r;
 	pid_t pid;
@@ -246,24 +135,10 @@ int lab_boot(struct lab *lab)
 		return -1;
 	}
 	qemu_argv(lab, v);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	pid = spawn(lab, v);
+	pid = lab_spawn(lab, v->a, "qemu.log", false);
 	free(v);
 	if (pid < 0)
 		return -1;
-	r = supervise(lab, pid, &wstatus);
-	if (r != LAB_END_EXITED)
-		return r;
-	if (!WIFEXITED(wstatus))
-		lab_set_error("%s ended by signal %d", QEMU, WTERMSIG(wstatus));
-	else if (WEXITSTATUS(wstatus) != 0)
-		lab_set_error("%s failed (status %d)", QEMU, WEXITSTATUS(wstatus));
-	return WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0 ? r : -1;
-}
-
-int lab_signalled(void)
-{
-	return lab_signal;
+	r = lab_supervise(lab, pid, &wstatus, dump_registers);
+	return r == LAB_END_EXITED ? lab_exit_status(QEMU, wstatus) : r;
 }

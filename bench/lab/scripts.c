@@ -207,3 +207,103 @@ char *lab_init_script(const struct lab *lab, const struct lab_modlist *mods)
 	}
 	return buf;
 }
+
+/* insmod arguments for module file NAME from --param MOD.NAME=VALUE. */
+static void module_args(FILE *f, const struct lab *lab, const char *file)
+{
+	size_t n = strcspn(file, ".");
+
+	for (unsigned int i = 0; i < lab->o->nparams; i++) {
+		const char *p = lab->o->params[i], *dot = strchr(p, '.');
+		bool same = (size_t)(dot - p) == n;
+
+		for (size_t k = 0; same && k < n; k++)
+			same = (p[k] == '-' ? '_' : p[k]) == (file[k] == '-' ? '_' : file[k]);
+		if (same)
+			fprintf(f, " %s", dot + 1);
+	}
+}
+
+/* Sends a base64 tar of DIR between marker lines on the second serial port. */
+static void send_dir(FILE *f, const char *what, const char *dir_expr)
+{
+	fprintf(f,
+		"\t{ echo \"EXITBENCH-LAB-BEGIN %s\"; tar c -f - -C %s . | base64; "
+		"echo \"EXITBENCH-LAB-END %s\"; } >/dev/ttyS1\n",
+		what, dir_expr, what);
+}
+
+/* /init for a boot without shared folders: everything is in the initramfs;
+ * the results go back over ttyS1 (bench/lab/bochs.c reads them). */
+char *lab_packed_init_script(const struct lab *lab, const struct lab_modlist *kvm_mods)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	fprintf(f,
+		"#!/bin/busybox sh\n"
+		"# exitbench lab: the guest's first process, self-contained (generated)\n"
+		"/bin/busybox mkdir -p /proc /sys /dev /tmp /run\n"
+		"/bin/busybox mount -t proc proc /proc\n"
+		"/bin/busybox --install -s /bin\n"
+		"export PATH=/bin\n"
+		"mount -t sysfs sysfs /sys; mount -t devtmpfs dev /dev\n"
+		"CTL=%s\n"
+		"stty -F /dev/ttyS1 raw -echo 115200\n"
+		"send() {\n",
+		lab->ctl);
+	send_dir(f, "lab", "\"$CTL\"");
+	fputs("}\n"
+	      "lab_error() { echo \"$*\" >\"$CTL/lab-error\"; send; poweroff -f; }\n"
+	      "echo \"root $(cut -d' ' -f1 /proc/uptime)\" >\"$CTL/times\"\n",
+	      f);
+	for (unsigned int i = 0; !lab->o->no_kvm && i < kvm_mods->n; i++) {
+		char name[256];
+
+		lab_module_file(kvm_mods->path[i], name, sizeof(name));
+		fprintf(f, "insmod /modules/%s", name);
+		module_args(f, lab, name);
+		fprintf(
+		    f,
+		    " 2>\"$CTL/insmod.err\" || lab_error \"insmod %s: $(cat \"$CTL/insmod.err\") "
+		    "$(dmesg | tail -n 3 | tr '\\n' ' ')\"\n",
+		    name);
+	}
+	if (!lab->o->no_kvm)
+		fputs("[ -c /dev/kvm ] || lab_error \"/dev/kvm did not appear\"\n", f);
+	fputs("echo \"kvm $(cut -d' ' -f1 /proc/uptime)\" >>\"$CTL/times\"\n"
+	      ". \"$CTL/env.sh\"\n"
+	      "export PATH=/bin:$PATH\n",
+	      f);
+	fputs("mkdir -p ", f);
+	quote(f, lab->cwd);
+	fputs("\ncd ", f);
+	quote(f, lab->cwd);
+	fputs("\nfind . -type f >\"$CTL/before\"\n", f);
+	for (char **a = lab->o->argv; *a; a++) {
+		quote(f, *a);
+		fputc(' ', f);
+	}
+	fputs("</dev/null >\"$CTL/stdout\" 2>\"$CTL/stderr\"\n"
+	      "st=$?\n"
+	      "echo \"done $(cut -d' ' -f1 /proc/uptime)\" >>\"$CTL/times\"\n"
+	      "dmesg >\"$CTL/dmesg\" 2>&1\n"
+	      "echo $st >\"$CTL/status\"\n",
+	      f);
+	/* what COMMAND created in the current directory (not the packed programs) */
+	fputs("send\n"
+	      "new=$(find . -type f | while read -r f; do grep -qxF \"$f\" \"$CTL/before\" || "
+	      "echo \"$f\"; done)\n"
+	      "{ echo \"EXITBENCH-LAB-BEGIN cwd\"; [ -z \"$new\" ] || tar c -f - $new | base64; "
+	      "echo \"EXITBENCH-LAB-END cwd\"; } >/dev/ttyS1\n",
+	      f);
+	fputs("poweroff -f\n", f);
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
