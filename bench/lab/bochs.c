@@ -32,11 +32,15 @@ static int run_quiet(const char *cmd, const char *what, const struct lab *lab)
 static int write_text(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
+	int bad;
 
-	if (!f || fputs(text, f) < 0 || fclose(f)) {
+	if (!f) {
+		lab_set_error("create %s: %s", path, strerror(errno));
+		return -1;
+	}
+	bad = fputs(text, f) < 0;
+	if (fclose(f) || bad) {
 		lab_set_error("write %s: %s", path, strerror(errno));
-		if (f)
-			fclose(f);
 		return -1;
 	}
 	return 0;
