@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "bench/hostinfo.h"
+#include "bench/platform/platform.h"
 #include "bench/uarch.h"
 
 /* First line of a file without its newline; "" when unreadable. */
@@ -177,6 +178,9 @@ int hostinfo_collect(struct host_info *h, struct kvm_sys *kvm)
 	}
 	read_line("/proc/cmdline", h->cmdline, sizeof(h->cmdline));
 	backend_detect(&h->backend, "/sys");
+	snprintf(h->platform, sizeof(h->platform), "%s",
+		 platform_derive(NULL, h->backend.name, h->backend.nested, h->backend.hypervisor));
+	h->guest_seen = platform_guest_seen(h->platform, h->backend.nested);
 	collect_cpu(h);
 	collect_tsc(h, kvm);
 	read_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", h->governor,
