@@ -53,6 +53,7 @@ struct report_run {
 	char slug[64];	       /* microarchitecture slug: groups the tables */
 	char label[160];       /* "host 2026-11-28 13:09Z" (unique within a report) */
 	bool hardware;	       /* backend vmx or svm */
+	bool hardware_year;    /* may stand at its microarchitecture's year (platform.h) */
 	int year;	       /* microarchitecture launch year, else the run's year */
 	bool year_is_run;      /* microarchitecture year unknown */
 	char mitigations[192]; /* "mitigations=auto; spectre_v2: Mitigation: Retpolines" */
@@ -66,7 +67,7 @@ struct report_run {
 struct plot_job {
 	char script[32];
 	char out[128]; /* output name without extension, relative to plots/ */
-	char args[PLOT_MAX_ARGS][256];
+	char args[PLOT_MAX_ARGS][1024];
 	unsigned int nargs;
 };
 
@@ -121,6 +122,10 @@ int stage_check_readme(const char *out_dir);
 /* report_data.c: the gnuplot data files under plots/. */
 int report_write_data(struct report *r);
 void report_bars_name(const struct report_run *first, char *buf, size_t len);
+struct plot_job *report_add_job(struct report *r, const char *script, const char *out);
+void report_job_arg(struct plot_job *j, const char *fmt, const char *s);
+/* report/generations.c: plots/generations.dat and its plot job. */
+int report_write_generations(struct report *r);
 /* The measured points of the generation chart (also listed in the README). */
 struct gen_point {
 	const struct report_run *run;

@@ -34,7 +34,10 @@ void class_file_name(const char *cls, char *buf, size_t len)
 
 void report_bars_name(const struct report_run *first, char *buf, size_t len)
 {
-	snprintf(buf, len, "bars-%s", first->slug);
+	if (strcmp(first->rf.platform, "bare-metal") == 0)
+		snprintf(buf, len, "bars-%s", first->slug);
+	else
+		snprintf(buf, len, "bars-%s-%s", first->rf.platform, first->slug);
 }
 
 /* A run's title in plots: software backends say what they are. */
@@ -58,7 +61,7 @@ static void num(FILE *f, double v)
 		fputs(" NaN", f);
 }
 
-static struct plot_job *add_job(struct report *r, const char *script, const char *out)
+struct plot_job *report_add_job(struct report *r, const char *script, const char *out)
 {
 	struct plot_job *j = realloc(r->jobs, (r->njobs + 1) * sizeof(*j));
 
@@ -74,7 +77,7 @@ static struct plot_job *add_job(struct report *r, const char *script, const char
 	return j;
 }
 
-static void job_arg(struct plot_job *j, const char *fmt, const char *s)
+void report_job_arg(struct plot_job *j, const char *fmt, const char *s)
 {
 	snprintf(j->args[j->nargs++], sizeof(j->args[0]), fmt, s);
 }
@@ -168,14 +171,14 @@ static int write_bars(struct report *r, unsigned int from, unsigned int to)
 		idx[n++] = i;
 	hw_flags(r, idx, n, flags, sizeof(flags));
 	snprintf(count, sizeof(count), "%u", to - from);
-	j = add_job(r, "bars.gp", base);
+	j = report_add_job(r, "bars.gp", base);
 	if (!j)
 		return -1;
-	job_arg(j, "%s.dat", base);
-	job_arg(j, "%s", base);
-	job_arg(j, "%s", r->runs[from].rf.microarch);
-	job_arg(j, "%s", count);
-	job_arg(j, "%s", flags);
+	report_job_arg(j, "%s.dat", base);
+	report_job_arg(j, "%s", base);
+	report_job_arg(j, "%s", r->runs[from].rf.microarch);
+	report_job_arg(j, "%s", count);
+	report_job_arg(j, "%s", flags);
 	return 0;
 }
 
@@ -234,218 +237,14 @@ static int write_cdf(struct report *r, const char *cls)
 		return -1;
 	hw_flags(r, a.idx, a.n, flags, sizeof(flags));
 	snprintf(count, sizeof(count), "%u", a.n);
-	j = add_job(r, "cdf.gp", base);
+	j = report_add_job(r, "cdf.gp", base);
 	if (!j)
 		return -1;
-	job_arg(j, "%s.dat", base);
-	job_arg(j, "%s", base);
-	job_arg(j, "%s", cls);
-	job_arg(j, "%s", count);
-	job_arg(j, "%s", flags);
-	return 0;
-}
-
-/* ---- the generation chart ---- */
-
-static void place(struct gen_point *p, const struct report_run *run, const char *cls)
-{
-	const struct rf_class *c = rf_find_class(&run->rf, cls);
-
-	memset(p, 0, sizeof(*p));
-	p->run = run;
-	snprintf(p->cls, sizeof(p->cls), "%s", cls);
-	p->ticks = NAN;
-	if (!c) {
-		snprintf(p->why, sizeof(p->why), "%s did not run", cls);
-		return;
-	}
-	if (strcmp(c->status, "ok")) {
-		snprintf(p->why, sizeof(p->why), "%s %s: %s", c->name, c->status, c->reason);
-		return;
-	}
-	p->ticks = c->net_median;
-	p->verified = c->verified;
-	if (!isfinite(p->ticks))
-		snprintf(p->why, sizeof(p->why), "%s has no net median (null did not run)", cls);
-	else if (p->ticks <= 0)
-		snprintf(p->why, sizeof(p->why),
-			 "%s net median %.0f ticks is not above the timing overhead", cls,
-			 p->ticks);
-	else
-		p->placed = true;
-}
-
-struct gen_point *report_gen_points(const struct report *r, unsigned int *n)
-{
-	char list[sizeof(r->o->gen_classes)], *save = NULL;
-	const char *cls[16];
-	unsigned int ncls = 0;
-	struct gen_point *pts;
-
-	snprintf(list, sizeof(list), "%s", r->o->gen_classes);
-	for (char *t = strtok_r(list, ",", &save); t && ncls < 16; t = strtok_r(NULL, ",", &save))
-		cls[ncls++] = t;
-	*n = 0;
-	pts = calloc(r->nruns * ncls + 1, sizeof(*pts));
-	if (!pts) {
-		mvm_fail_errno("allocate %u generation points", r->nruns * ncls);
-		return NULL;
-	}
-	for (unsigned int i = 0; i < r->nruns; i++)
-		for (unsigned int k = 0; k < ncls; k++)
-			place(&pts[(*n)++], &r->runs[i], cls[k]);
-	return pts;
-}
-
-enum { G_PUB_HW, G_PUB_KVM, G_PUB_UNKNOWN, G_HW, G_HW_UNVERIFIED, G_SOFTWARE, G_NSERIES };
-
-static const char *const series_name[G_NSERIES] = {
-    "published, quantity hardware: bare VM entry + exit round trip",
-    "published, quantity kvm: KVM round trip (exit handled by KVM or its VMM)",
-    "published, quantity unknown: the source does not say what it measured",
-    "measured by exitbench (KVM round trip, net median), VT-x/AMD-V backend, verified",
-    "measured by exitbench, VT-x/AMD-V backend, UNVERIFIED (exits per iteration not as "
-    "expected)",
-    "measured by exitbench on a software backend: NOT a hardware VM exit",
-};
-
-struct gen_arg {
-	const struct report *r;
-	const struct gen_point *pts;
-	unsigned int npts;
-};
-
-static int pub_series(const struct pub_row *p)
-{
-	return p->quantity == PUB_HARDWARE ? G_PUB_HW
-	       : p->quantity == PUB_KVM	   ? G_PUB_KVM
-					   : G_PUB_UNKNOWN;
-}
-
-static int point_series(const struct gen_point *p)
-{
-	if (!p->run->hardware)
-		return G_SOFTWARE;
-	return p->verified ? G_HW : G_HW_UNVERIFIED;
-}
-
-/* Is published row i the first of its series and microarchitecture? */
-static bool first_of(const struct report *r, unsigned int i)
-{
-	const struct pub_row *p = &r->pub.rows[i];
-
-	for (unsigned int k = 0; k < i; k++)
-		if (pub_series(&r->pub.rows[k]) == pub_series(p) &&
-		    strcmp(r->pub.rows[k].microarch, p->microarch) == 0)
-			return false;
-	return true;
-}
-
-static unsigned int gen_block(FILE *f, const struct gen_arg *a, int s)
-{
-	unsigned int rows = 0;
-	char label[320];
-
-	for (unsigned int i = 0; a->r->have_pub && s <= G_PUB_UNKNOWN && i < a->r->pub.n; i++) {
-		const struct pub_row *p = &a->r->pub.rows[i];
-
-		if (pub_series(p) != s || !p->year)
-			continue;
-		/* the name once per series and microarchitecture: labels stay readable */
-		fprintf(f, "%d %.1f ", p->year, p->cycles);
-		gp_quote(f, first_of(a->r, i) ? p->microarch : "");
-		fprintf(f, " # published.csv line %u\n", p->line);
-		rows++;
-	}
-	for (unsigned int i = 0; s >= G_HW && i < a->npts; i++) {
-		const struct gen_point *p = &a->pts[i];
-
-		if (!p->placed || point_series(p) != s)
-			continue;
-		snprintf(label, sizeof(label), "%s: %s%s%s%s", p->run->label, p->cls,
-			 p->verified ? "" : " (unverified)",
-			 p->run->hardware ? "" : " (software backend)",
-			 p->run->year_is_run ? " (microarch year unknown: placed at run year)"
-					     : "");
-		fprintf(f, "%d %.1f ", p->run->year, p->ticks);
-		gp_quote(f, label);
-		fputc('\n', f);
-		rows++;
-	}
-	if (!rows)
-		fputs("NaN NaN \"\"\n", f); /* keeps the block's index */
-	return rows;
-}
-
-static int gen_fill(FILE *f, const void *arg)
-{
-	const struct gen_arg *a = arg;
-
-	fprintf(f, "# exitbench report: the generation chart\n"
-		   "# x: year.  published: the year the source gives for the microarchitecture;\n"
-		   "#    measured: launch year of the host's microarchitecture, else the year of "
-		   "the run\n"
-		   "# y: cycles (TSC ticks) per round trip; measured: net median (median - null "
-		   "median)\n"
-		   "# blocks (gnuplot index), never joined into one line:\n");
-	for (int s = 0; s < G_NSERIES; s++)
-		fprintf(f, "#   %d: %s\n", s, series_name[s]);
-	for (int s = 0; s < G_NSERIES; s++) {
-		fprintf(f, "%s# index %d: %s\nyear cycles label\n", s ? "\n\n" : "", s,
-			series_name[s]);
-		gen_block(f, a, s);
-	}
-	fprintf(f, "\n\n# published rows without a microarchitecture or year (not plotted):\n");
-	for (unsigned int i = 0; a->r->have_pub && i < a->r->pub.n; i++) {
-		const struct pub_row *p = &a->r->pub.rows[i];
-
-		if (!p->year)
-			fprintf(f, "# line %u: %s %s %.1f cycles, quantity %s: %s\n", p->line,
-				p->vendor, p->cls, p->cycles, pub_quantity_name(p->quantity),
-				p->source);
-	}
-	return ferror(f) ? -1 : 0;
-}
-
-/* Which series have points: the script titles only those. */
-static void gen_flags(const struct gen_arg *a, char *buf, size_t len)
-{
-	FILE *null = fopen("/dev/null", "w");
-	size_t used = 0;
-
-	buf[0] = 0;
-	for (int s = 0; s < G_NSERIES && null; s++)
-		used += (size_t)snprintf(buf + used, len - used, "%s%d", s ? " " : "",
-					 gen_block(null, a, s) > 0);
-	if (null)
-		fclose(null);
-}
-
-static int write_generations(struct report *r)
-{
-	struct gen_arg a = {.r = r};
-	struct gen_point *pts = report_gen_points(r, &a.npts);
-	char flags[64];
-	struct plot_job *j;
-	int ret;
-
-	if (!pts)
-		return -1;
-	a.pts = pts;
-	ret = stage_write(r, "plots/generations.dat", gen_fill, &a);
-	gen_flags(&a, flags, sizeof(flags));
-	free(pts);
-	if (ret)
-		return -1;
-	if (!strchr(flags, '1'))
-		return 0; /* nothing to draw */
-	j = add_job(r, "generations.gp", "generations");
-	if (!j)
-		return -1;
-	job_arg(j, "%s", "generations.dat");
-	job_arg(j, "%s", "generations");
-	job_arg(j, "%s", flags);
-	job_arg(j, "%s", r->o->gen_classes);
+	report_job_arg(j, "%s.dat", base);
+	report_job_arg(j, "%s", base);
+	report_job_arg(j, "%s", cls);
+	report_job_arg(j, "%s", count);
+	report_job_arg(j, "%s", flags);
 	return 0;
 }
 
@@ -531,12 +330,12 @@ static int write_breakdown(struct report *r)
 	if (stage_write(r, "plots/breakdown.dat", breakdown_fill, r))
 		return -1;
 	snprintf(count, sizeof(count), "%u", part_names(r, parts, REPORT_MAX_PARTS * 4));
-	j = add_job(r, "breakdown.gp", "breakdown");
+	j = report_add_job(r, "breakdown.gp", "breakdown");
 	if (!j)
 		return -1;
-	job_arg(j, "%s", "breakdown.dat");
-	job_arg(j, "%s", "breakdown");
-	job_arg(j, "%s", count);
+	report_job_arg(j, "%s", "breakdown.dat");
+	report_job_arg(j, "%s", "breakdown");
+	report_job_arg(j, "%s", count);
 	return 0;
 }
 
@@ -552,7 +351,7 @@ int report_write_data(struct report *r)
 	for (unsigned int k = 0; k < n; k++)
 		if (write_cdf(r, names[k]))
 			return -1;
-	if (write_generations(r))
+	if (report_write_generations(r))
 		return -1;
 	return write_breakdown(r);
 }
