@@ -63,7 +63,7 @@ struct report_run {
 };
 
 /* One gnuplot invocation: gnuplot -c scripts/<script> <args...> in plots/. */
-#define PLOT_MAX_ARGS 6
+#define PLOT_MAX_ARGS 8
 struct plot_job {
 	char script[32];
 	char out[128]; /* output name without extension, relative to plots/ */
@@ -124,6 +124,12 @@ int report_write_data(struct report *r);
 void report_bars_name(const struct report_run *first, char *buf, size_t len);
 struct plot_job *report_add_job(struct report *r, const char *script, const char *out);
 void report_job_arg(struct plot_job *j, const char *fmt, const char *s);
+/* A run's title in plots: software backends and platforms say what they are. */
+void report_run_title(FILE *f, const struct report_run *run);
+/* report/classes.c: the dot-and-whisker chart of one group's classes. */
+int report_write_classes(struct report *r, unsigned int from, unsigned int to);
+/* report/cdf.c: the latency CDF of one class over every run that has it. */
+int report_write_cdf(struct report *r, const char *cls);
 /* report/generations.c: plots/generations.dat and its plot job. */
 int report_write_generations(struct report *r);
 /* The measured points of the generation chart (also listed in the README). */

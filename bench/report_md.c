@@ -424,7 +424,7 @@ static int md_fill(FILE *f, const void *arg)
 	fprintf(f, "## Plots\n\n");
 	if (r->plots)
 		fprintf(f, "Drawn by gnuplot from the data files in `plots/` with the scripts in "
-			   "`scripts/` (bars.gp, cdf.gp, generations.gp, breakdown.gp).\n");
+			   "`scripts/` (classes.gp, cdf.gp, generations.gp, breakdown.gp).\n");
 	else
 		fprintf(f, "Not drawn: %s.\n", r->plot_note);
 	return ferror(f) ? -1 : 0;

@@ -381,7 +381,7 @@ static bool in_path(const char *prog)
 static void test_plots(void)
 {
 	char path[400];
-	const char *names[] = {"bars-cascade-lake", "cdf-cpuid", "generations"};
+	const char *names[] = {"classes-cascade-lake", "cdf-cpuid", "generations"};
 
 	if (!in_path("gnuplot")) {
 		for (int i = 0; i < 6; i++)
