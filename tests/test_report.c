@@ -502,9 +502,13 @@ static void test_breakdown_and_unknown_year(void)
 		printf("ok %d # SKIP gnuplot not installed: no stacked-bar plot\n", ++tap_n);
 	snprintf(path, sizeof(path), "%s/plots/breakdown.dat", dir);
 	dat = slurp(path);
-	ok(dat && has_line(dat, "run \"exit_leg\" \"vmm_handling\" \"entry_leg\"") &&
-	       has_line(dat, "\"synthetic-a 2026-01-02 03:04Z pio_user\" 1000.0 2500.0 1200.0"),
-	   "breakdown.dat has the parts in order, numbers only from stats objects");
+	ok(dat &&
+	       has_line(dat, "run \"exit_leg\" \"vmm_handling\" \"entry_leg\" \"round trip "
+			     "median\"") &&
+	       has_line(dat,
+			"\"synthetic-a 2026-01-02 03:04Z pio_user\" 1000.0 2500.0 1200.0 5500.0"),
+	   "breakdown.dat has the parts in order, numbers only from stats objects, then the "
+	   "whole round trip's median");
 	snprintf(path, sizeof(path), "%s/plots/generations.dat", dir);
 	gen = slurp(path);
 	ok(gen &&
