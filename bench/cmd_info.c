@@ -100,7 +100,8 @@ int cmd_info(int argc, char **argv)
 	have_kvm = kvm_open(&kvm, "/dev/kvm") == 0;
 	if (!have_kvm)
 		fprintf(stderr, "exitbench: %s (TSC rate from CPUID only)\n", mvm_error());
-	hostinfo_collect(&h, have_kvm ? &kvm : NULL);
+	if (hostinfo_collect(&h, have_kvm ? &kvm : NULL))
+		return usage_error("%s", mvm_error());
 	printf("host:        %s\n", h.hostname);
 	printf("cpu:         %s %s\n", h.vendor, h.model_name);
 	printf("             family %u model %u (0x%x) stepping %u, microcode %s%s\n", h.family,

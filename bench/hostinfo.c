@@ -168,7 +168,7 @@ static void collect_lab(struct host_info *h)
 int hostinfo_collect(struct host_info *h, struct kvm_sys *kvm)
 {
 	struct utsname u;
-	char dir[128], prefix[40];
+	char dir[128], prefix[40], lab[16];
 
 	memset(h, 0, sizeof(*h));
 	gethostname(h->hostname, sizeof(h->hostname) - 1);
@@ -178,8 +178,10 @@ int hostinfo_collect(struct host_info *h, struct kvm_sys *kvm)
 	}
 	read_line("/proc/cmdline", h->cmdline, sizeof(h->cmdline));
 	backend_detect(&h->backend, "/sys");
+	if (platform_from_lab(lab, sizeof(lab)))
+		return -1;
 	snprintf(h->platform, sizeof(h->platform), "%s",
-		 platform_derive(NULL, h->backend.name, h->backend.nested, h->backend.hypervisor));
+		 platform_derive(lab, h->backend.name, h->backend.nested, h->backend.hypervisor));
 	h->guest_seen = platform_guest_seen(h->platform, h->backend.nested);
 	collect_cpu(h);
 	collect_tsc(h, kvm);

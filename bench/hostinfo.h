@@ -43,7 +43,8 @@ struct host_info {
 /* " (seen by the guest)" after a guest-seen field, else "" */
 #define GUEST_SEEN(h) ((h)->guest_seen ? " (seen by the guest)" : "")
 
-/* Reads the host's labels; tsc_khz from KVM when kvm is open, else CPUID. */
+/* Reads the host's labels; tsc_khz from KVM when kvm is open, else CPUID.
+ * -1 with mvm_error() only when $EXITBENCH_LAB names a bad lab file. */
 int hostinfo_collect(struct host_info *h, struct kvm_sys *kvm);
 
 #endif

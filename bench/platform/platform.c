@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* host.platform from the backend, the hypervisor bit and signature, the lab. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bench/platform/platform.h"
+#include "minivmm/minivmm.h"
 
 static const char *const names[] = {PLATFORM_BARE_METAL, PLATFORM_NESTED, PLATFORM_EMULATED,
 				    PLATFORM_SOFTWARE};
@@ -37,4 +41,29 @@ bool platform_guest_seen(const char *platform, bool under_hypervisor)
 bool platform_has_hardware_year(const char *platform, bool under_hypervisor)
 {
 	return !platform_guest_seen(platform, under_hypervisor);
+}
+
+int platform_from_lab(char *out, size_t len)
+{
+	const char *path = getenv("EXITBENCH_LAB");
+	json_error_t err;
+	json_t *doc;
+	const char *p;
+	int ret = 0;
+
+	out[0] = 0;
+	if (!path || !*path)
+		return 0;
+	doc = json_load_file(path, 0, &err);
+	if (!doc)
+		return mvm_fail("EXITBENCH_LAB=%s: %s", path, err.text);
+	p = json_string_value(json_object_get(doc, "platform"));
+	if (platform_valid(p))
+		snprintf(out, len, "%s", p);
+	else
+		ret = mvm_fail("EXITBENCH_LAB=%s: platform: not bare-metal, nested, emulated or "
+			       "software",
+			       path);
+	json_decref(doc);
+	return ret;
 }

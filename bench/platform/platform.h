@@ -14,6 +14,7 @@
 #define EXITBENCH_PLATFORM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #define PLATFORM_BARE_METAL "bare-metal"
 #define PLATFORM_NESTED	    "nested"
@@ -30,6 +31,12 @@
  */
 const char *platform_derive(const char *lab_platform, const char *backend, bool under_hypervisor,
 			    const char *signature);
+/* The platform `exitbench lab` states for its guest: "platform" of the JSON
+ * file named by $EXITBENCH_LAB (bench/lab/facts.c), copied into out when it
+ * is one of the four names; out is "" when there is no lab.  -1 with
+ * mvm_error() when $EXITBENCH_LAB is set but the file is unreadable or says
+ * something else: a lab run must never pass for a hardware one. */
+int platform_from_lab(char *out, size_t len);
 /* Is s one of the four names above? */
 bool platform_valid(const char *s);
 /*
