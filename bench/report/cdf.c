@@ -32,10 +32,15 @@ static void run_title(FILE *f, const struct cdf_arg *a, unsigned int i)
 	const struct rf_class *c = cdf_class(a, i);
 	char t[400];
 
-	snprintf(t, sizeof(t), "%s (%s, %s)%s; tails: min %.0f, max %.0f", run->label,
-		 run->hardware ? run->rf.backend : "software backend, not hardware",
-		 run->rf.platform, c->verified ? "" : " UNVERIFIED: not shown to be an exit",
-		 c->min, c->max);
+	char what[128];
+
+	if (run->hardware)
+		snprintf(what, sizeof(what), "%s, %s", run->rf.backend, run->rf.platform);
+	else
+		snprintf(what, sizeof(what), "%s/%s: software backend, not hardware",
+			 run->rf.backend, run->rf.kvm_module);
+	snprintf(t, sizeof(t), "%s (%s)%s; tails: min %.0f, max %.0f", run->label, what,
+		 c->verified ? "" : " UNVERIFIED: not shown to be an exit", c->min, c->max);
 	gp_quote(f, t);
 }
 
