@@ -63,7 +63,7 @@ struct report_run {
 };
 
 /* One gnuplot invocation: gnuplot -c scripts/<script> <args...> in plots/. */
-#define PLOT_MAX_ARGS 8
+#define PLOT_MAX_ARGS 10
 struct plot_job {
 	char script[32];
 	char out[128]; /* output name without extension, relative to plots/ */
@@ -105,6 +105,8 @@ unsigned int report_class_names(const struct report *r, unsigned int from, unsig
 				bool ok_only, const char **names, unsigned int max);
 /* Run index range [from, to) of the microarchitecture group starting at from. */
 unsigned int report_group_end(const struct report *r, unsigned int from);
+/* ... and of the platform starting at from (runs are sorted by platform first). */
+unsigned int report_platform_end(const struct report *r, unsigned int from);
 
 /* report_stage.c */
 int stage_open(struct report *r);
@@ -128,8 +130,10 @@ void report_job_arg(struct plot_job *j, const char *fmt, const char *s);
 void report_run_title(FILE *f, const struct report_run *run);
 /* report/classes.c: the dot-and-whisker chart of one group's classes. */
 int report_write_classes(struct report *r, unsigned int from, unsigned int to);
-/* report/cdf.c: the latency CDF of one class over every run that has it. */
-int report_write_cdf(struct report *r, const char *cls);
+/* report/cdf.c: the latency CDF of one class over the runs [from, to) of one
+ * platform that have it; cdf-CLASS, or cdf-PLATFORM-CLASS off bare metal. */
+int report_write_cdf(struct report *r, const char *cls, unsigned int from, unsigned int to);
+void report_cdf_name(const struct report_run *first, const char *cls, char *buf, size_t len);
 /* report/generations.c: plots/generations.dat and its plot job. */
 int report_write_generations(struct report *r);
 /* The measured points of the generation chart (also listed in the README). */

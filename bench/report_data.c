@@ -127,9 +127,16 @@ static int breakdown_fill(FILE *f, const void *arg)
 
 			if (!run->bd[k].n)
 				continue;
-			snprintf(label, sizeof(label), "%s %s%s", run->label,
+			snprintf(label, sizeof(label), "%s %s%s%s%s", run->label,
 				 run->rf.classes[k].name,
-				 run->hardware ? "" : " (software backend, not hardware)");
+				 !run->hardware ? " (software backend, not hardware)"
+				 : strcmp(run->rf.platform, "bare-metal") ? " (platform "
+									  : "",
+				 run->hardware && strcmp(run->rf.platform, "bare-metal")
+				     ? run->rf.platform
+				     : "",
+				 run->hardware && strcmp(run->rf.platform, "bare-metal") ? ")"
+											 : "");
 			gp_quote(f, label);
 			for (unsigned int p = 0; p < np; p++) {
 				const struct report_part *pt = find_part(&run->bd[k], parts[p]);
@@ -174,10 +181,14 @@ int report_write_data(struct report *r)
 	for (unsigned int from = 0; from < r->nruns; from = report_group_end(r, from))
 		if (report_write_classes(r, from, report_group_end(r, from)))
 			return -1;
-	n = report_class_names(r, 0, r->nruns, true, names, MAX_NAMES);
-	for (unsigned int k = 0; k < n; k++)
-		if (report_write_cdf(r, names[k]))
-			return -1;
+	for (unsigned int from = 0; from < r->nruns; from = report_platform_end(r, from)) {
+		unsigned int to = report_platform_end(r, from);
+
+		n = report_class_names(r, from, to, true, names, MAX_NAMES);
+		for (unsigned int k = 0; k < n; k++)
+			if (report_write_cdf(r, names[k], from, to))
+				return -1;
+	}
 	if (report_write_generations(r))
 		return -1;
 	return write_breakdown(r);

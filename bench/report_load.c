@@ -388,3 +388,12 @@ unsigned int report_group_end(const struct report *r, unsigned int from)
 		to++;
 	return to;
 }
+
+unsigned int report_platform_end(const struct report *r, unsigned int from)
+{
+	unsigned int to = from + 1;
+
+	while (to < r->nruns && strcmp(r->runs[to].rf.platform, r->runs[from].rf.platform) == 0)
+		to++;
+	return to;
+}

@@ -345,34 +345,45 @@ static void published(FILE *f, const struct report *r)
 	}
 }
 
+static void cdf_links(FILE *f, const struct report *r, unsigned int from, unsigned int to)
+{
+	const char *names[MAX_NAMES];
+	unsigned int n = report_class_names(r, from, to, true, names, MAX_NAMES);
+
+	fprintf(f, "Platform `%s`:\n\n", r->runs[from].rf.platform);
+	for (unsigned int k = 0; k < n; k++) {
+		char base[96];
+
+		report_cdf_name(&r->runs[from], names[k], base, sizeof(base));
+		if (r->plots)
+			fprintf(f,
+				"- `%s`: [PNG](plots/%s.png) · [SVG](plots/%s.svg) · "
+				"[data](plots/%s.dat)\n",
+				names[k], base, base, base);
+		else
+			fprintf(f, "- `%s`: [data](plots/%s.dat)\n", names[k], base);
+	}
+	fputc('\n', f);
+}
+
 static void cdfs(FILE *f, const struct report *r)
 {
 	const char *names[MAX_NAMES];
-	unsigned int n = report_class_names(r, 0, r->nruns, true, names, MAX_NAMES);
 
 	fprintf(f, "## Latency CDFs\n\n");
-	if (!n) {
+	if (!report_class_names(r, 0, r->nruns, true, names, MAX_NAMES)) {
 		fprintf(f, "No class was measured.\n\n");
 		return;
 	}
 	fprintf(f,
-		"One plot per class, a line per run (dashed: software backend, not "
-		"hardware), from the %d quantiles each result file keeps. x: TSC ticks per "
-		"iteration (log scale); y: fraction of iterations at or below x.\n\n",
+		"One plot per class and platform, a line per run (dashed: software backend, "
+		"not hardware; dotted: UNVERIFIED in that run), from the %d quantiles each "
+		"result file keeps. x: TSC ticks per iteration, the body from the lowest p1 "
+		"to the highest p99 of the runs (each run's tails, min and max, are in the "
+		"key); y: fraction of iterations at or below x.\n\n",
 		QUANTILES);
-	for (unsigned int k = 0; k < n; k++) {
-		char file[64];
-
-		class_file_name(names[k], file, sizeof(file));
-		if (r->plots)
-			fprintf(f,
-				"- `%s`: [PNG](plots/cdf-%s.png) · [SVG](plots/cdf-%s.svg) · "
-				"[data](plots/cdf-%s.dat)\n",
-				names[k], file, file, file);
-		else
-			fprintf(f, "- `%s`: [data](plots/cdf-%s.dat)\n", names[k], file);
-	}
-	fputc('\n', f);
+	for (unsigned int from = 0; from < r->nruns; from = report_platform_end(r, from))
+		cdf_links(f, r, from, report_platform_end(r, from));
 }
 
 /* Runs whose breakdown was tried but is not available, with the reason. */

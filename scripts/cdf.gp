@@ -2,9 +2,9 @@
 # 1001 quantiles each result file keeps, zoomed to the body (p1 to p99 of
 # the runs); each run's title gives its tails (min, max).  Run by
 # `exitbench report`:
-#   gnuplot -c cdf.gp DATA OUTBASE CLASS NRUNS "HW1 HW2 ..." "V1 V2 ..." LO HI
+#   gnuplot -c cdf.gp DATA OUTBASE CLASS NRUNS "HW1 HW2 ..." "V1 V2 ..." LO HI PLATFORM
 # DATA: fraction, then per run the TSC ticks at that quantile.
-# HWi is 1 for a hardware backend (solid line), 0 for any other backend
+# HWi is 1 for a run on bare metal (solid line), 0 for any other platform
 # (dashed).  Vi is 0 where the class is UNVERIFIED in that run (dotted,
 # thin, and its title says so).  LO, HI: the x range (lowest p1, highest p99);
 # log scale only when HI/LO > 20.
@@ -16,6 +16,7 @@ hw = ARG5
 ver = ARG6
 lo = real(ARG7)
 hi = real(ARG8)
+platform = ARG9
 dash(i) = word(ver, i) eq "0" ? 3 : word(hw, i) eq "1" ? 1 : 2
 width(i) = word(ver, i) eq "0" ? 1.5 : 2
 unverified = strstrt(" ".ver." ", " 0 ") > 0
@@ -32,7 +33,7 @@ set xlabel sprintf("cycles (TSC ticks) per iteration, raw round trip (%sshown: p
 set ylabel "fraction of iterations at or below x"
 set key bmargin left Left reverse vertical font ",9"
 set bmargin 5 + n
-set title sprintf("exitbench: latency CDF of class %s%s", cls, unverified ? "\n(dotted: UNVERIFIED in that run: the round trip is not shown to hold the exit)" : "")
+set title sprintf("exitbench: latency CDF of class %s, platform %s%s", cls, platform, unverified ? "\n(dotted: UNVERIFIED in that run: the round trip is not shown to hold the exit)" : "")
 
 png = strstrt(GPVAL_TERMINALS, " pngcairo ") > 0 ? "pngcairo" : "png"
 h = 600 + 20 * n

@@ -564,6 +564,9 @@ static void test_nested(void)
 	snprintf(path, sizeof(path), "%s/plots/generations.dat", dir);
 	gen = slurp(path);
 	ok(gen && !strstr(gen, "2026-01-03 00:00Z"), "nested run: no point in the generation data");
+	snprintf(path, sizeof(path), "%s/plots/cdf-nested-cpuid.dat", dir);
+	ok(access(path, R_OK) == 0 && md && strstr(md, "(plots/cdf-nested-cpuid.png)"),
+	   "nested run: CDFs of its own (cdf-nested-cpuid), apart from bare metal");
 	free(md);
 	free(gen);
 	free(o);

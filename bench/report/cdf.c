@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * exitbench report: the latency CDF of one class, a line per run, from the
- * quantiles each result file keeps (plots/cdf-CLASS.dat).  The plot shows
+ * exitbench report: the latency CDF of one class, a line per run of one
+ * platform, from the quantiles each result file keeps (plots/cdf-CLASS.dat,
+ * or cdf-PLATFORM-CLASS.dat when the platform is not bare-metal).  The plot shows
  * the body, p1 to p99 of the runs; each run's title gives its tails (min and
  * max) and says when the class is UNVERIFIED there.
  */
@@ -74,16 +75,17 @@ static int cdf_fill(FILE *f, const void *arg)
 	return ferror(f) ? -1 : 0;
 }
 
-/* "1 0 ...": per run, flag(run, class) */
+/* "1 0 ...": per run, the class is verified (verified) or the run is bare-metal */
 static void flags(const struct cdf_arg *a, bool verified, char *buf, size_t len)
 {
 	size_t used = 0;
 
 	buf[0] = 0;
 	for (unsigned int i = 0; i < a->n && used < len; i++)
-		used += (size_t)snprintf(buf + used, len - used, "%s%d", i ? " " : "",
-					 verified ? cdf_class(a, i)->verified
-						  : a->r->runs[a->idx[i]].hardware);
+		used += (size_t)snprintf(
+		    buf + used, len - used, "%s%d", i ? " " : "",
+		    verified ? cdf_class(a, i)->verified
+			     : !strcmp(a->r->runs[a->idx[i]].rf.platform, "bare-metal"));
 }
 
 /* The body every run shares: the lowest p1 and the highest p99. */
@@ -103,13 +105,24 @@ static void body(const struct cdf_arg *a, char *lo, char *hi, size_t len)
 	snprintf(hi, len, "%.1f", h);
 }
 
-int report_write_cdf(struct report *r, const char *cls)
+void report_cdf_name(const struct report_run *first, const char *cls, char *buf, size_t len)
+{
+	char file[64];
+
+	class_file_name(cls, file, sizeof(file));
+	if (strcmp(first->rf.platform, "bare-metal") == 0)
+		snprintf(buf, len, "cdf-%s", file);
+	else
+		snprintf(buf, len, "cdf-%s-%s", first->rf.platform, file);
+}
+
+int report_write_cdf(struct report *r, const char *cls, unsigned int from, unsigned int to)
 {
 	struct cdf_arg a = {.r = r, .cls = cls};
-	char file[64], base[96], rel[160], hw[160], ver[160], count[16], lo[32], hi[32];
+	char base[96], rel[160], hw[160], ver[160], count[16], lo[32], hi[32];
 	struct plot_job *j;
 
-	for (unsigned int i = 0; i < r->nruns && a.n < CDF_MAX_RUNS; i++) {
+	for (unsigned int i = from; i < to && a.n < CDF_MAX_RUNS; i++) {
 		const struct rf_class *c = report_ok_class(&r->runs[i], cls);
 
 		if (c && c->nquantiles == QUANTILES)
@@ -117,8 +130,7 @@ int report_write_cdf(struct report *r, const char *cls)
 	}
 	if (!a.n)
 		return 0;
-	class_file_name(cls, file, sizeof(file));
-	snprintf(base, sizeof(base), "cdf-%s", file);
+	report_cdf_name(&r->runs[from], cls, base, sizeof(base));
 	snprintf(rel, sizeof(rel), "plots/%s.dat", base);
 	if (stage_write(r, rel, cdf_fill, &a))
 		return -1;
@@ -137,5 +149,6 @@ int report_write_cdf(struct report *r, const char *cls)
 	report_job_arg(j, "%s", ver);
 	report_job_arg(j, "%s", lo);
 	report_job_arg(j, "%s", hi);
+	report_job_arg(j, "%s", r->runs[from].rf.platform);
 	return 0;
 }
