@@ -178,11 +178,6 @@ int hostinfo_collect(struct host_info *h, struct kvm_sys *kvm)
 	}
 	read_line("/proc/cmdline", h->cmdline, sizeof(h->cmdline));
 	backend_detect(&h->backend, "/sys");
-	if (platform_from_lab(lab, sizeof(lab)))
-		return -1;
-	snprintf(h->platform, sizeof(h->platform), "%s",
-		 platform_derive(lab, h->backend.name, h->backend.nested, h->backend.hypervisor));
-	h->guest_seen = platform_guest_seen(h->platform, h->backend.nested);
 	collect_cpu(h);
 	collect_tsc(h, kvm);
 	read_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", h->governor,
@@ -197,5 +192,10 @@ int hostinfo_collect(struct host_info *h, struct kvm_sys *kvm)
 		read_dir_kv(dir, prefix, &h->kvm_params);
 	}
 	collect_lab(h);
+	if (platform_from_lab(h->lab, lab, sizeof(lab)))
+		return -1;
+	snprintf(h->platform, sizeof(h->platform), "%s",
+		 platform_derive(lab, h->backend.name, h->backend.nested, h->backend.hypervisor));
+	h->guest_seen = platform_guest_seen(h->platform, h->backend.nested);
 	return 0;
 }

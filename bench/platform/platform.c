@@ -43,27 +43,22 @@ bool platform_has_hardware_year(const char *platform, bool under_hypervisor)
 	return !platform_guest_seen(platform, under_hypervisor);
 }
 
-int platform_from_lab(char *out, size_t len)
+int platform_from_lab(const char *lab_json, char *out, size_t len)
 {
-	const char *path = getenv("EXITBENCH_LAB");
-	json_error_t err;
-	json_t *doc;
-	const char *p;
+	json_t *doc, *v;
 	int ret = 0;
 
 	out[0] = 0;
-	if (!path || !*path)
+	if (!lab_json || !*lab_json)
 		return 0;
-	doc = json_load_file(path, 0, &err);
-	if (!doc)
-		return mvm_fail("EXITBENCH_LAB=%s: %s", path, err.text);
-	p = json_string_value(json_object_get(doc, "platform"));
-	if (platform_valid(p))
-		snprintf(out, len, "%s", p);
-	else
-		ret = mvm_fail("EXITBENCH_LAB=%s: platform: not bare-metal, nested, emulated or "
+	doc = json_loads(lab_json, 0, NULL);
+	v = json_object_get(doc, "platform");
+	if (v && platform_valid(json_string_value(v)))
+		snprintf(out, len, "%s", json_string_value(v));
+	else if (v || !doc)
+		ret = mvm_fail("$EXITBENCH_LAB %s: platform: not bare-metal, nested, emulated or "
 			       "software",
-			       path);
+			       getenv("EXITBENCH_LAB") ?: "(unset)");
 	json_decref(doc);
 	return ret;
 }

@@ -31,12 +31,12 @@
  */
 const char *platform_derive(const char *lab_platform, const char *backend, bool under_hypervisor,
 			    const char *signature);
-/* The platform `exitbench lab` states for its guest: "platform" of the JSON
- * file named by $EXITBENCH_LAB (bench/lab/facts.c), copied into out when it
- * is one of the four names; out is "" when there is no lab.  -1 with
- * mvm_error() when $EXITBENCH_LAB is set but the file is unreadable or says
- * something else: a lab run must never pass for a hardware one. */
-int platform_from_lab(char *out, size_t len);
+/* The platform `exitbench lab` states for its guest: "platform" of the lab's
+ * facts (lab_json: the text of $EXITBENCH_LAB's file, bench/lab/facts.c, as
+ * host_info.lab holds it), copied into out; out is "" when lab_json is "" or
+ * has no platform.  -1 with mvm_error() when it names something else: a lab
+ * run must never pass for a hardware one. */
+int platform_from_lab(const char *lab_json, char *out, size_t len);
 /* Is s one of the four names above? */
 bool platform_valid(const char *s);
 /*
