@@ -26,10 +26,12 @@ static const char compare_usage[] =
     "      --no-noise-floor  use --threshold even when the host's own run-to-run spread\n"
     "                        (the largest spread of a class's runs in the base files)\n"
     "                        is larger\n"
-    "      --force           compare files of different hosts, backends, class sets or\n"
-    "                        tool versions (warns on stderr, compares the common classes)\n"
+    "      --force           compare files of different hosts, backends or class sets\n"
+    "                        (warns on stderr, compares the common classes)\n"
+    "  Files of different method versions or platforms (bare-metal, nested, emulated,\n"
+    "  software) are never compared; different builds are compared, with a note.\n"
     "exit status: 0 no class slower, 1 a class slower beyond the threshold,\n"
-    "2 usage or input error (also: the files are not comparable without --force)\n";
+    "2 usage or input error (also: the files are not comparable)\n";
 
 enum { O_THRESHOLD = 256, O_JSON, O_TAP, O_FORCE, O_BASE, O_NEW, O_NO_FLOOR };
 
@@ -127,8 +129,9 @@ static int parse_compare(int argc, char **argv, struct compare_opts *o)
 	return 0;
 }
 
-/* "F1 and F2 differ in host.hostname (\"a\" vs \"b\"), ...; F1 and F3 ..." */
-static void list_refused(const struct comparison *c, char *buf, size_t len)
+/* "F1 and F2 differ in host.hostname (\"a\" vs \"b\"), ...; F1 and F3 ..."
+ * (hard: only the differences --force cannot override) */
+static void list_refused(const struct comparison *c, bool hard, char *buf, size_t len)
 {
 	size_t used = 0;
 
@@ -137,13 +140,17 @@ static void list_refused(const struct comparison *c, char *buf, size_t len)
 		const struct cmp_pair *pr = &c->pairs[p];
 		int w;
 
-		if (!pr->refused)
+		unsigned int nhard = 0;
+
+		for (unsigned int i = 0; i < pr->n; i++)
+			nhard += cmp_diff_hard(&pr->d[i]);
+		if (!pr->refused || (hard && !nhard))
 			continue;
 		w = snprintf(buf + used, len - used, "%s%s and %s differ in ", used ? "; " : "",
 			     pr->a->path, pr->b->path);
 		used += w > 0 ? (size_t)w : 0;
 		for (unsigned int i = 0, k = 0; i < pr->n && used < len; i++) {
-			if (!cmp_diff_refused(&pr->d[i]))
+			if (!cmp_diff_refused(&pr->d[i]) || (hard && !cmp_diff_hard(&pr->d[i])))
 				continue;
 			w = snprintf(buf + used, len - used, "%s%s (\"%s\" vs \"%s\")",
 				     k++ ? ", " : "", pr->d[i].field, pr->d[i].base, pr->d[i].new_);
@@ -177,7 +184,12 @@ static int check_comparable(struct comparison *c)
 		add_pair(c, &c->base[0], &c->new_[i]);
 	if (!c->nrefused)
 		return 0;
-	list_refused(c, what, sizeof(what));
+	list_refused(c, true, what, sizeof(what));
+	if (what[0])
+		return usage_error("not comparable: %s: different methods or platforms measure "
+				   "different quantities (--force does not change that)",
+				   what);
+	list_refused(c, false, what, sizeof(what));
 	if (!c->o->force)
 		return usage_error("not comparable: %s (--force compares them anyway)", what);
 	fprintf(stderr, "exitbench: warning: %s; comparing the classes all have (--force)\n", what);

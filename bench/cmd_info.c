@@ -100,13 +100,15 @@ int cmd_info(int argc, char **argv)
 	have_kvm = kvm_open(&kvm, "/dev/kvm") == 0;
 	if (!have_kvm)
 		fprintf(stderr, "exitbench: %s (TSC rate from CPUID only)\n", mvm_error());
-	hostinfo_collect(&h, have_kvm ? &kvm : NULL);
+	if (hostinfo_collect(&h, have_kvm ? &kvm : NULL))
+		return usage_error("%s", mvm_error());
 	printf("host:        %s\n", h.hostname);
 	printf("cpu:         %s %s\n", h.vendor, h.model_name);
-	printf("             family %u model %u (0x%x) stepping %u, microcode %s\n", h.family,
-	       h.model, h.model, h.stepping, h.microcode);
+	printf("             family %u model %u (0x%x) stepping %u, microcode %s%s\n", h.family,
+	       h.model, h.model, h.stepping, h.microcode, GUEST_SEEN(&h));
 	printf("microarch:   %s", h.microarch);
-	printf(h.microarch_year ? " (%d)\n" : "\n", h.microarch_year);
+	printf(h.microarch_year ? " (%d)%s\n" : "%.0d%s\n", h.microarch_year, GUEST_SEEN(&h));
+	printf("platform:    %s\n", h.platform);
 	printf("tsc:         %llu kHz (%s)\n", (unsigned long long)h.tsc_khz, h.tsc_khz_source);
 	printf("kernel:      %s %s\n", h.kernel_release, h.kernel_version);
 	printf("cmdline:     %s\n", h.cmdline);
@@ -120,7 +122,7 @@ int cmd_info(int argc, char **argv)
 		printf("lab:         %s\n", h.lab_summary);
 	printf("cpu flags:   vmx %s, svm %s\n", h.backend.host_vmx ? "yes" : "no",
 	       h.backend.host_svm ? "yes" : "no");
-	print_kv("mitigations", &h.mitigations);
+	print_kv(h.guest_seen ? "mitigations (seen by the guest)" : "mitigations", &h.mitigations);
 	print_kv("kvm parameters", &h.kvm_params);
 	kvm_close(&kvm);
 	return EXIT_OK;

@@ -479,9 +479,9 @@ static struct perf_spec perf_spec;
 
 static int setup_run(struct run_opts *o, struct kvm_sys *kvm, struct run_result *r)
 {
-	if (kvm_open(kvm, o->kvm_path) || kvm_require_base_caps(kvm))
+	if (kvm_open(kvm, o->kvm_path) || kvm_require_base_caps(kvm) ||
+	    hostinfo_collect(&r->host, kvm))
 		return usage_error("%s", mvm_error());
-	hostinfo_collect(&r->host, kvm);
 	snprintf(r->command_line, sizeof(r->command_line), "%s", o->command_line);
 	r->params = (struct run_params){.kvm_path = o->kvm_path,
 					.samples = o->samples,

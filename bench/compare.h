@@ -75,11 +75,12 @@ uint64_t cmp_class_seed(const char *name);
 /* ---- may the two files be compared? (compare_runs.c) ---- */
 
 enum cmp_diff_kind {
-	CMP_DIFF_HOST,	  /* refused without --force */
-	CMP_DIFF_BACKEND, /* refused without --force */
-	CMP_DIFF_CLASSES, /* refused without --force */
-	CMP_DIFF_VERSION, /* refused without --force */
-	CMP_DIFF_NOTE	  /* shown, never refused (kernel, microcode, options) */
+	CMP_DIFF_HOST,	   /* refused without --force */
+	CMP_DIFF_BACKEND,  /* refused without --force */
+	CMP_DIFF_CLASSES,  /* refused without --force */
+	CMP_DIFF_METHOD,   /* refused, even with --force: different quantities */
+	CMP_DIFF_PLATFORM, /* refused, even with --force: different quantities */
+	CMP_DIFF_NOTE	   /* shown, never refused (build, kernel, microcode, options) */
 };
 
 struct cmp_diff {
@@ -97,6 +98,11 @@ unsigned int cmp_run_diffs(const struct rf_run *a, const struct rf_run *b, struc
 static inline bool cmp_diff_refused(const struct cmp_diff *d)
 {
 	return d->kind != CMP_DIFF_NOTE;
+}
+/* Refused whatever the options: the files measure different things. */
+static inline bool cmp_diff_hard(const struct cmp_diff *d)
+{
+	return d->kind == CMP_DIFF_METHOD || d->kind == CMP_DIFF_PLATFORM;
 }
 
 /* ---- the command (cmd_compare.c) and its outputs (compare_out.c) ---- */

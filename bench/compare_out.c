@@ -51,12 +51,15 @@ static void print_side(const struct comparison *c, bool base, FILE *out)
 	char b[96];
 
 	for (unsigned int i = 0; i < n; i++)
-		fprintf(out, "%-5s %s\n      %s, %s (%s), kernel %s, %s, exitbench %s\n",
+		fprintf(out,
+			"%-5s %s\n      %s, %s, %s (%s), kernel %s, %s, exitbench %s%s (method "
+			"%d)\n",
 			i      ? ""
 			: base ? "base:"
 			       : "new:",
-			r[i].path, r[i].hostname, r[i].backend, r[i].kvm_module,
-			r[i].kernel_release, r[i].started_utc, r[i].tool_version);
+			r[i].path, r[i].hostname, r[i].platform, r[i].backend, r[i].kvm_module,
+			r[i].kernel_release, r[i].started_utc, r[i].tool_version,
+			r[i].modified_source ? " [modified source]" : "", r[i].method_version);
 	basis(c, base, b, sizeof(b));
 	fprintf(out, "      %s\n", b);
 }
@@ -173,10 +176,12 @@ static json_t *num(double v)
 
 static json_t *run_json(const struct rf_run *r)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "path", r->path, "hostname",
-			 r->hostname, "backend", r->backend, "kvm_module", r->kvm_module,
-			 "kernel_release", r->kernel_release, "started_utc", r->started_utc,
-			 "tool_version", r->tool_version);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:i}", "path", r->path,
+			 "hostname", r->hostname, "platform", r->platform, "backend", r->backend,
+			 "kvm_module", r->kvm_module, "kernel_release", r->kernel_release,
+			 "started_utc", r->started_utc, "tool_version", r->tool_version,
+			 "modified_source", r->modified_source, "method_version",
+			 r->method_version);
 }
 
 static json_t *entry_json(const struct cmp_entry *e)

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * May two result files be compared?  Different hosts (CPU, TSC frequency),
- * backends, class sets or tool versions are refused without --force; a
- * different kernel, microcode or run option is what one compares, so it is
- * only shown.
+ * May two result files be compared?  Different methods (tool.method_version)
+ * or platforms (bare-metal, nested, emulated, software) are never compared:
+ * their numbers are different quantities.  Different hosts (CPU, TSC
+ * frequency), backends or class sets are refused without --force; a
+ * different build, kernel, microcode or run option is what one compares, so
+ * it is only shown.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -72,6 +74,12 @@ unsigned int cmp_run_diffs(const struct rf_run *a, const struct rf_run *b, struc
 			   unsigned int max)
 {
 	struct diffs ds = {out, 0, max};
+	char ma[16], mb[16];
+
+	snprintf(ma, sizeof(ma), "%d", a->method_version);
+	snprintf(mb, sizeof(mb), "%d", b->method_version);
+	add(&ds, CMP_DIFF_METHOD, "tool.method_version", ma, mb);
+	add(&ds, CMP_DIFF_PLATFORM, "host.platform", a->platform, b->platform);
 
 	add(&ds, CMP_DIFF_HOST, "host.hostname", a->hostname, b->hostname);
 	add(&ds, CMP_DIFF_HOST, "host.cpu.vendor", a->vendor, b->vendor);
@@ -85,7 +93,7 @@ unsigned int cmp_run_diffs(const struct rf_run *a, const struct rf_run *b, struc
 	add(&ds, CMP_DIFF_BACKEND, "host.kvm.nested", a->nested ? "true" : "false",
 	    b->nested ? "true" : "false");
 	class_set(&ds, a, b);
-	add(&ds, CMP_DIFF_VERSION, "tool.version", a->tool_version, b->tool_version);
+	add(&ds, CMP_DIFF_NOTE, "tool.version", a->tool_version, b->tool_version);
 	add(&ds, CMP_DIFF_NOTE, "host.kernel.release", a->kernel_release, b->kernel_release);
 	add(&ds, CMP_DIFF_NOTE, "host.cpu.microcode", a->microcode, b->microcode);
 	add(&ds, CMP_DIFF_NOTE, "options.timer", a->timer, b->timer);

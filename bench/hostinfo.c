@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "bench/hostinfo.h"
+#include "bench/platform/platform.h"
 #include "bench/uarch.h"
 
 /* First line of a file without its newline; "" when unreadable. */
@@ -170,7 +171,7 @@ static void collect_lab(struct host_info *h)
 int hostinfo_collect(struct host_info *h, struct kvm_sys *kvm)
 {
 	struct utsname u;
-	char dir[128], prefix[40];
+	char dir[128], prefix[40], lab[16];
 
 	memset(h, 0, sizeof(*h));
 	gethostname(h->hostname, sizeof(h->hostname) - 1);
@@ -194,5 +195,10 @@ int hostinfo_collect(struct host_info *h, struct kvm_sys *kvm)
 		read_dir_kv(dir, prefix, &h->kvm_params);
 	}
 	collect_lab(h);
+	if (platform_from_lab(h->lab, lab, sizeof(lab)))
+		return -1;
+	snprintf(h->platform, sizeof(h->platform), "%s",
+		 platform_derive(lab, h->backend.name, h->backend.nested, h->backend.hypervisor));
+	h->guest_seen = platform_guest_seen(h->platform, h->backend.nested);
 	return 0;
 }

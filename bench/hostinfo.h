@@ -32,6 +32,8 @@ struct host_info {
 	char tsc_khz_source[32]; /* "KVM_GET_TSC_KHZ", "cpuid 0x15", "unknown" */
 	char governor[32];
 	struct backend backend;
+	char platform[16];	    /* bench/platform/platform.h: bare-metal, nested, ... */
+	bool guest_seen;	    /* microcode, microarch, mitigations are a guest's view */
 	struct kv_list mitigations; /* /sys/devices/system/cpu/vulnerabilities */
 	struct kv_list kvm_params;  /* /sys/module/kvm{,_vendor}/parameters */
 	char lab[4096];		    /* inside exitbench lab: its facts (JSON), else "" */
@@ -39,7 +41,12 @@ struct host_info {
 	bool tsc_is_instructions;   /* bochs: one TSC tick per emulated instruction */
 };
 
-/* Reads the host's labels; tsc_khz from KVM when kvm is open, else CPUID. */
+/* " (seen by the guest)" after a guest-seen field, else "" */
+#define GUEST_SEEN(h) ((h)->guest_seen ? " (seen by the guest)" : "")
+
+/* Reads the host's labels; tsc_khz from KVM when kvm is open, else CPUID.
+ * -1 with mvm_error() only when the lab's facts ($EXITBENCH_LAB) name a
+ * platform that is none of the four. */
 int hostinfo_collect(struct host_info *h, struct kvm_sys *kvm);
 
 #endif

@@ -24,6 +24,14 @@ static json_t *kv_object(const struct kv_list *l)
 
 static json_t *host_labels_json(const struct host_info *h);
 
+/* The fields a guest is shown rather than the hardware's (host.guest_seen). */
+static json_t *guest_seen_json(const struct host_info *h)
+{
+	return h->guest_seen ? json_pack("[s,s,s,s]", "cpu.microcode", "cpu.microarch",
+					 "cpu.microarch_year", "mitigations")
+			     : json_array();
+}
+
 static json_t *host_json(const struct host_info *h)
 {
 	json_t *host = host_labels_json(h);
@@ -36,8 +44,7 @@ static json_t *host_json(const struct host_info *h)
 static json_t *host_labels_json(const struct host_info *h)
 {
 	const struct backend *b = &h->backend;
-
-	return json_pack(
+	json_t *o = json_pack(
 	    "{s:s, s:{s:s, s:s, s:s}, s:{s:s, s:i, s:i, s:i, s:s, s:s, s:s, s:o}, s:I, s:s, "
 	    "s:s, s:o, s:{s:s, s:s, s:b, s:s, s:b, s:b, s:s, s:o}}",
 	    "hostname", h->hostname, "kernel", "release", h->kernel_release, "version",
@@ -50,6 +57,12 @@ static json_t *host_labels_json(const struct host_info *h)
 	    b->module, "nested", b->nested, "hypervisor", b->hypervisor, "host_vmx", b->host_vmx,
 	    "host_svm", b->host_svm, "hypercall_insn", backend_hypercall_insn(b), "params",
 	    kv_object(&h->kvm_params));
+
+	if (o) {
+		json_object_set_new(o, "platform", json_string(h->platform));
+		json_object_set_new(o, "guest_seen", guest_seen_json(h));
+	}
+	return o;
 }
 
 static json_t *stats_json(const struct summary *s)
@@ -211,6 +224,17 @@ static json_t *pin_json(int cpu)
 	return cpu >= 0 ? json_integer(cpu) : json_null();
 }
 
+/* Which source and which method produced the numbers (bench/version.h). */
+static json_t *tool_json(const struct run_result *r)
+{
+	return json_pack(
+	    "{s:s, s:s, s:i, s:s, s:b, s:o, s:s}", "name", "exitbench", "version",
+	    EXITBENCH_VERSION, "method_version", EXITBENCH_METHOD_VERSION, "commit",
+	    exitbench_build_commit, "modified", exitbench_build_modified, "changes_sha256",
+	    exitbench_build_modified ? json_string(exitbench_build_changes_sha256) : json_null(),
+	    "command_line", r->command_line);
+}
+
 static json_t *result_json(const struct run_result *r)
 {
 	json_t *classes = json_array();
@@ -220,15 +244,14 @@ static json_t *result_json(const struct run_result *r)
 		json_array_append_new(classes,
 				      class_json(&r->classes[i], r->host.tsc_is_instructions));
 	doc = json_pack(
-	    "{s:s, s:{s:s, s:s, s:s}, s:s, s:s, s:b, s:s, s:o, s:{s:I, s:I, s:i, "
+	    "{s:s, s:o, s:s, s:s, s:b, s:s, s:o, s:{s:I, s:I, s:i, "
 	    "s:b, s:i, s:s, s:s}, s:s, s:o, s:o}",
-	    "schema", RESULT_SCHEMA, "tool", "name", "exitbench", "version", EXITBENCH_VERSION,
-	    "command_line", r->command_line, "started_utc", r->started_utc, "finished_utc",
-	    r->finished_utc, "partial", r->partial, "partial_reason", r->partial_reason, "host",
-	    host_json(&r->host), "options", "samples", (json_int_t)r->params.samples, "warmup",
-	    (json_int_t)r->params.warmup, "ring", r->params.ring, "quick", r->quick, "timeout_s",
-	    (int)r->params.timeout_s, "timer", timer_name(r->params.timer), "timer_note",
-	    r->timer_note, "units",
+	    "schema", RESULT_SCHEMA, "tool", tool_json(r), "started_utc", r->started_utc,
+	    "finished_utc", r->finished_utc, "partial", r->partial, "partial_reason",
+	    r->partial_reason, "host", host_json(&r->host), "options", "samples",
+	    (json_int_t)r->params.samples, "warmup", (json_int_t)r->params.warmup, "ring",
+	    r->params.ring, "quick", r->quick, "timeout_s", (int)r->params.timeout_s, "timer",
+	    timer_name(r->params.timer), "timer_note", r->timer_note, "units",
 	    r->host.tsc_is_instructions ? "emulated_instructions" : "tsc_ticks", "overhead",
 	    json_pack("{s:s, s:o}", "class", "null", "median", num(r->null_median)), "classes",
 	    classes);

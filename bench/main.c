@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "bench/cli.h"
+#include "bench/version.h"
 
 static const struct {
 	const char *name;
@@ -38,7 +39,7 @@ int main(int argc, char **argv)
 	    strcmp(argv[1], "help") == 0)
 		return usage(stdout, EXIT_OK);
 	if (strcmp(argv[1], "--version") == 0) {
-		printf("exitbench %s\n", EXITBENCH_VERSION);
+		printf("exitbench %s (method %d)\n", EXITBENCH_VERSION, EXITBENCH_METHOD_VERSION);
 		return EXIT_OK;
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)

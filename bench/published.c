@@ -31,7 +31,7 @@ static const char *const columns[NCOLS] = {
 
 const char *pub_quantity_name(enum pub_quantity q)
 {
-	static const char *const names[] = {"hardware", "kvm", "unknown"};
+	static const char *const names[] = {"hardware", "kvm", "unknown", "entry_exit_window"};
 
 	return names[q];
 }
@@ -82,7 +82,7 @@ static int parse_numbers(const struct published *p, const struct csv_row *r, str
 
 static int parse_row(const struct published *p, const struct csv_row *r, struct pub_row *o)
 {
-	static const char *const q[] = {"hardware", "kvm", "unknown"};
+	static const char *const q[] = {"hardware", "kvm", "unknown", "entry_exit_window"};
 
 	if (r->n != NCOLS)
 		return mvm_fail("%s: line %u: %u fields, expected %d", p->path, r->line, r->n,
@@ -100,7 +100,7 @@ static int parse_row(const struct published *p, const struct csv_row *r, struct 
 		if (strcmp(r->field[C_QUANTITY], q[i]) == 0)
 			o->quantity = (enum pub_quantity)i;
 	if (o->quantity == PUB_NQUANTITIES)
-		return bad(p, r, C_QUANTITY, "not hardware, kvm or unknown");
+		return bad(p, r, C_QUANTITY, "not hardware, kvm, unknown or entry_exit_window");
 	o->microarch = r->field[C_MICROARCH];
 	o->vendor = r->field[C_VENDOR];
 	o->cpu = r->field[C_CPU];

@@ -9,7 +9,10 @@
 
 #include "bench/csv.h"
 
-enum pub_quantity { PUB_HARDWARE, PUB_KVM, PUB_UNKNOWN, PUB_NQUANTITIES };
+/* entry_exit_window: the VM entry/exit instruction timed inside KVM (just
+ * before VMRUN/VMRESUME to just after): close to the hardware round trip,
+ * part of a KVM round trip, neither of the two. */
+enum pub_quantity { PUB_HARDWARE, PUB_KVM, PUB_UNKNOWN, PUB_WINDOW, PUB_NQUANTITIES };
 
 struct pub_row {
 	const char *microarch, *vendor, *cpu, *cls, *measured, *source, *source_url, *note;

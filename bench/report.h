@@ -53,6 +53,7 @@ struct report_run {
 	char slug[64];	       /* microarchitecture slug: groups the tables */
 	char label[160];       /* "host 2026-11-28 13:09Z" (unique within a report) */
 	bool hardware;	       /* backend vmx or svm */
+	bool hardware_year;    /* may stand at its microarchitecture's year (platform.h) */
 	int year;	       /* microarchitecture launch year, else the run's year */
 	bool year_is_run;      /* microarchitecture year unknown */
 	char mitigations[192]; /* "mitigations=auto; spectre_v2: Mitigation: Retpolines" */
@@ -62,11 +63,11 @@ struct report_run {
 };
 
 /* One gnuplot invocation: gnuplot -c scripts/<script> <args...> in plots/. */
-#define PLOT_MAX_ARGS 6
+#define PLOT_MAX_ARGS 10
 struct plot_job {
 	char script[32];
 	char out[128]; /* output name without extension, relative to plots/ */
-	char args[PLOT_MAX_ARGS][256];
+	char args[PLOT_MAX_ARGS][1024];
 	unsigned int nargs;
 };
 
@@ -104,6 +105,8 @@ unsigned int report_class_names(const struct report *r, unsigned int from, unsig
 				bool ok_only, const char **names, unsigned int max);
 /* Run index range [from, to) of the microarchitecture group starting at from. */
 unsigned int report_group_end(const struct report *r, unsigned int from);
+/* ... and of the platform starting at from (runs are sorted by platform first). */
+unsigned int report_platform_end(const struct report *r, unsigned int from);
 
 /* report_stage.c */
 int stage_open(struct report *r);
@@ -121,6 +124,18 @@ int stage_check_readme(const char *out_dir);
 /* report_data.c: the gnuplot data files under plots/. */
 int report_write_data(struct report *r);
 void report_bars_name(const struct report_run *first, char *buf, size_t len);
+struct plot_job *report_add_job(struct report *r, const char *script, const char *out);
+void report_job_arg(struct plot_job *j, const char *fmt, const char *s);
+/* A run's title in plots: software backends and platforms say what they are. */
+void report_run_title(FILE *f, const struct report_run *run);
+/* report/classes.c: the dot-and-whisker chart of one group's classes. */
+int report_write_classes(struct report *r, unsigned int from, unsigned int to);
+/* report/cdf.c: the latency CDF of one class over the runs [from, to) of one
+ * platform that have it; cdf-CLASS, or cdf-PLATFORM-CLASS off bare metal. */
+int report_write_cdf(struct report *r, const char *cls, unsigned int from, unsigned int to);
+void report_cdf_name(const struct report_run *first, const char *cls, char *buf, size_t len);
+/* report/generations.c: plots/generations.dat and its plot job. */
+int report_write_generations(struct report *r);
 /* The measured points of the generation chart (also listed in the README). */
 struct gen_point {
 	const struct report_run *run;

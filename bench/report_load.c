@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "bench/platform/platform.h"
 #include "bench/report.h"
 #include "bench/uarch.h"
 #include "minivmm/minivmm.h"
@@ -259,6 +260,7 @@ static void label_run(struct report_run *run)
 
 	uarch_slug(rf->microarch, run->slug, sizeof(run->slug));
 	run->hardware = strcmp(rf->backend, "vmx") == 0 || strcmp(rf->backend, "svm") == 0;
+	run->hardware_year = platform_has_hardware_year(rf->platform, rf->nested);
 	run->year = rf->microarch_year;
 	if (run->year <= 0) {
 		run->year = atoi(rf->started_utc);
@@ -274,8 +276,10 @@ static int cmp_run(const void *a, const void *b)
 {
 	const struct rf_run *x = &((const struct report_run *)a)->rf;
 	const struct rf_run *y = &((const struct report_run *)b)->rf;
-	int c = strcmp(x->microarch, y->microarch);
+	int c = strcmp(x->platform, y->platform);
 
+	if (!c)
+		c = strcmp(x->microarch, y->microarch);
 	if (!c)
 		c = strcmp(x->started_utc, y->started_utc);
 	return c ? c : strcmp(x->path, y->path);
@@ -379,7 +383,17 @@ unsigned int report_group_end(const struct report *r, unsigned int from)
 {
 	unsigned int to = from + 1;
 
-	while (to < r->nruns && strcmp(r->runs[to].rf.microarch, r->runs[from].rf.microarch) == 0)
+	while (to < r->nruns && strcmp(r->runs[to].rf.microarch, r->runs[from].rf.microarch) == 0 &&
+	       strcmp(r->runs[to].rf.platform, r->runs[from].rf.platform) == 0)
+		to++;
+	return to;
+}
+
+unsigned int report_platform_end(const struct report *r, unsigned int from)
+{
+	unsigned int to = from + 1;
+
+	while (to < r->nruns && strcmp(r->runs[to].rf.platform, r->runs[from].rf.platform) == 0)
 		to++;
 	return to;
 }

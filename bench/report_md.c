@@ -66,8 +66,24 @@ static void intro(FILE *f, const struct report *r)
 		   "A run on any other KVM backend is marked **†**, its numbers in italics: it is "
 		   "a software backend, and its numbers are **not hardware VM-exit costs**; never "
 		   "compare them with hardware numbers.\n"
+		   "- **Platforms:** `bare-metal` (VT-x/AMD-V on a host that is no guest), "
+		   "`nested` (VT-x/AMD-V on a host that is itself a guest: L2 exits), "
+		   "`emulated` (an emulator's CPU, e.g. QEMU TCG: emulator time, never "
+		   "hardware) and `software` (a backend that is not VT-x/AMD-V). Each platform "
+		   "has its own tables; `exitbench compare` refuses to compare across them. "
+		   "Where the host is itself a guest, its microcode, microarchitecture and "
+		   "mitigations are *seen by the guest*: what a hypervisor shows, not the "
+		   "hardware.\n"
+		   "- **Source:** `[modified source]` marks a result built from a tree that "
+		   "differs from its commit.\n"
 		   "- Published figures are a different quantity (see *Published reference "
 		   "data*); they are kept in their own series.\n\n");
+}
+
+/* " (seen by the guest)" after a field a guest is shown, else "" */
+static const char *seen(const struct report_run *run)
+{
+	return run->rf.guest_seen ? " (seen by the guest)" : "";
 }
 
 static void runs_table(FILE *f, const struct report *r)
@@ -78,9 +94,9 @@ static void runs_table(FILE *f, const struct report *r)
 			   "this host.\n\n");
 		return;
 	}
-	fprintf(f, "| run | microarchitecture | CPU | backend | kernel | mitigations | TSC | "
-		   "cpuid median with / without perf counters | file "
-		   "|\n|---|---|---|---|---|---|---|---|---|\n");
+	fprintf(f, "| run | platform | microarchitecture | CPU | backend | kernel | mitigations | "
+		   "TSC | cpuid median with / without perf counters | exitbench | file "
+		   "|\n|---|---|---|---|---|---|---|---|---|---|---|\n");
 	for (unsigned int i = 0; i < r->nruns; i++) {
 		const struct report_run *run = &r->runs[i];
 		const struct rf_run *rf = &run->rf;
@@ -88,13 +104,16 @@ static void runs_table(FILE *f, const struct report *r)
 		fputs("| ", f);
 		md_escape(f, run->label);
 		fputs(rf->partial ? " (PARTIAL)" : "", f);
-		fputs(" | ", f);
+		fprintf(f, " | %s | ", rf->platform);
 		md_escape(f, rf->microarch);
 		fprintf(f, rf->microarch_year ? " (%d)" : " (year unknown)", rf->microarch_year);
+		fputs(seen(run), f);
 		fputs(" | ", f);
 		md_escape(f, rf->model_name);
-		fprintf(f, " (family %u model %u stepping %u) | ", rf->family, rf->model,
+		fprintf(f, " (family %u model %u stepping %u), microcode ", rf->family, rf->model,
 			rf->stepping);
+		md_escape(f, rf->microcode);
+		fprintf(f, "%s | ", seen(run));
 		if (!run->hardware)
 			fputs("† ", f);
 		md_escape(f, rf->backend);
@@ -105,6 +124,7 @@ static void runs_table(FILE *f, const struct report *r)
 		md_escape(f, rf->kernel_release);
 		fputs(" | ", f);
 		md_escape(f, run->mitigations);
+		fputs(seen(run), f);
 		fprintf(f, " | %llu kHz | ", (unsigned long long)rf->tsc_khz);
 		if (run->have_perf_overhead)
 			fprintf(f, "%.0f / %.0f (%+.1f%%)", run->cpuid_with_perf,
@@ -113,6 +133,10 @@ static void runs_table(FILE *f, const struct report *r)
 				    run->cpuid_without_perf);
 		else
 			fputs("not measured", f);
+		fputs(" | ", f);
+		md_escape(f, rf->tool_version);
+		fprintf(f, "%s (method %d)", rf->modified_source ? " \\[modified source\\]" : "",
+			rf->method_version);
 		fputs(" | `", f);
 		fputs(rel_to_out(r, rf->path), f);
 		fputs("` |\n", f);
@@ -186,8 +210,11 @@ static void group_table(FILE *f, const struct report *r, unsigned int from, unsi
 
 	fputs("## ", f);
 	md_escape(f, first->microarch);
-	fprintf(f, first->microarch_year ? " (%d)\n\n" : " (year unknown)\n\n",
-		first->microarch_year);
+	fprintf(f, first->microarch_year ? " (%d)" : " (year unknown)", first->microarch_year);
+	if (strcmp(first->platform, "bare-metal"))
+		fprintf(f, ", platform %s%s", first->platform,
+			first->guest_seen ? " (CPU as seen by the guest)" : "");
+	fputs("\n\n", f);
 	report_bars_name(&r->runs[from], base, sizeof(base));
 	snprintf(alt, sizeof(alt), "round trip per class, %s", first->microarch);
 	if (report_class_names(r, from, to, true, names, MAX_NAMES))
@@ -219,12 +246,9 @@ static void placed_as(FILE *f, const struct gen_point *p)
 		fputs("not placed: ", f);
 		md_escape(f, p->why);
 	} else if (!p->run->hardware) {
-		fprintf(f, "† hollow marker: software backend, not hardware (%s)",
-			p->verified ? "verified" : "UNVERIFIED");
+		fputs("† hollow marker: software backend, not hardware", f);
 	} else {
-		fputs(p->verified ? "point: hardware backend, verified"
-				  : "cross: hardware backend, UNVERIFIED",
-		      f);
+		fputs("point: bare-metal VT-x/AMD-V, verified", f);
 	}
 }
 
@@ -238,14 +262,17 @@ static int generations(FILE *f, const struct report *r)
 	fprintf(f, "## Generations\n\n");
 	plot_links(f, r, "generations", "VM-exit cost by year: published and measured");
 	fprintf(f,
-		"Published figures stand at the year their source gives, in three series "
-		"that are never joined: quantity `hardware`, `kvm` and `unknown` (see "
-		"*Published reference data*). Each measured run stands at the launch year of "
-		"its microarchitecture (or, when that is unknown, at the year of the run, and "
-		"its label says so), once per class of `%s`, with the class's net median "
-		"(median − `null` median): an exitbench figure is a KVM round trip. Runs on a "
-		"software backend are hollow markers, labelled *software backend, not "
-		"hardware*.\n\n",
+		"Published figures stand at their microarchitecture's launch year, one series "
+		"per quantity and class, never joined (see *Published reference data*); the "
+		"top axis names the microarchitectures of each year. Each measured run stands "
+		"at the launch year of its microarchitecture (or, when that is unknown, at the "
+		"year of the run, and its label says so), once per class of `%s`, with the "
+		"class's net median (median − `null` median): an exitbench figure is a KVM "
+		"round trip. Only verified classes are placed: an UNVERIFIED class claims no "
+		"net median. A run whose CPU is seen by a guest (platform `nested` or "
+		"`emulated`, or any backend inside a VM) has no hardware generation's year "
+		"and is not placed. Runs on a software backend are hollow markers, labelled "
+		"*software backend, not hardware*.\n\n",
 		r->o->gen_classes);
 	if (!n) {
 		fprintf(f, "No measured run to place.\n\n");
@@ -261,8 +288,10 @@ static int generations(FILE *f, const struct report *r)
 		md_escape(f, p->run->label);
 		fprintf(f, " | `%s` | %d%s | ", p->cls, p->run->year,
 			p->run->year_is_run ? " (run year)" : "");
-		if (isfinite(p->ticks))
+		if (isfinite(p->ticks) && p->verified)
 			fprintf(f, "%.0f", p->ticks);
+		else if (!p->verified && isfinite(p->ticks))
+			fputs("– (UNVERIFIED)", f);
 		fputs(" | ", f);
 		placed_as(f, p);
 		fputs(" |\n", f);
@@ -277,6 +306,9 @@ static const char *const quantity_text[PUB_NQUANTITIES] = {
     "`kvm`: the KVM round trip (exit handled by KVM; includes its software and the host's "
     "mitigations), the quantity exitbench measures",
     "`unknown`: the source does not say which it measured",
+    "`entry_exit_window`: the VM entry/exit instruction timed inside KVM (just before "
+    "VMRUN/VMRESUME to just after): close to the hardware round trip, part of a KVM round trip, "
+    "neither of the two",
 };
 
 static void published(FILE *f, const struct report *r)
@@ -313,34 +345,45 @@ static void published(FILE *f, const struct report *r)
 	}
 }
 
+static void cdf_links(FILE *f, const struct report *r, unsigned int from, unsigned int to)
+{
+	const char *names[MAX_NAMES];
+	unsigned int n = report_class_names(r, from, to, true, names, MAX_NAMES);
+
+	fprintf(f, "Platform `%s`:\n\n", r->runs[from].rf.platform);
+	for (unsigned int k = 0; k < n; k++) {
+		char base[96];
+
+		report_cdf_name(&r->runs[from], names[k], base, sizeof(base));
+		if (r->plots)
+			fprintf(f,
+				"- `%s`: [PNG](plots/%s.png) · [SVG](plots/%s.svg) · "
+				"[data](plots/%s.dat)\n",
+				names[k], base, base, base);
+		else
+			fprintf(f, "- `%s`: [data](plots/%s.dat)\n", names[k], base);
+	}
+	fputc('\n', f);
+}
+
 static void cdfs(FILE *f, const struct report *r)
 {
 	const char *names[MAX_NAMES];
-	unsigned int n = report_class_names(r, 0, r->nruns, true, names, MAX_NAMES);
 
 	fprintf(f, "## Latency CDFs\n\n");
-	if (!n) {
+	if (!report_class_names(r, 0, r->nruns, true, names, MAX_NAMES)) {
 		fprintf(f, "No class was measured.\n\n");
 		return;
 	}
 	fprintf(f,
-		"One plot per class, a line per run (dashed: software backend, not "
-		"hardware), from the %d quantiles each result file keeps. x: TSC ticks per "
-		"iteration (log scale); y: fraction of iterations at or below x.\n\n",
+		"One plot per class and platform, a line per run (dashed: software backend, "
+		"not hardware; dotted: UNVERIFIED in that run), from the %d quantiles each "
+		"result file keeps. x: TSC ticks per iteration, the body from the lowest p1 "
+		"to the highest p99 of the runs (each run's tails, min and max, are in the "
+		"key); y: fraction of iterations at or below x.\n\n",
 		QUANTILES);
-	for (unsigned int k = 0; k < n; k++) {
-		char file[64];
-
-		class_file_name(names[k], file, sizeof(file));
-		if (r->plots)
-			fprintf(f,
-				"- `%s`: [PNG](plots/cdf-%s.png) · [SVG](plots/cdf-%s.svg) · "
-				"[data](plots/cdf-%s.dat)\n",
-				names[k], file, file, file);
-		else
-			fprintf(f, "- `%s`: [data](plots/cdf-%s.dat)\n", names[k], file);
-	}
-	fputc('\n', f);
+	for (unsigned int from = 0; from < r->nruns; from = report_platform_end(r, from))
+		cdf_links(f, r, from, report_platform_end(r, from));
 }
 
 /* Runs whose breakdown was tried but is not available, with the reason. */
@@ -392,7 +435,7 @@ static int md_fill(FILE *f, const void *arg)
 	fprintf(f, "## Plots\n\n");
 	if (r->plots)
 		fprintf(f, "Drawn by gnuplot from the data files in `plots/` with the scripts in "
-			   "`scripts/` (bars.gp, cdf.gp, generations.gp, breakdown.gp).\n");
+			   "`scripts/` (classes.gp, cdf.gp, generations.gp, breakdown.gp).\n");
 	else
 		fprintf(f, "Not drawn: %s.\n", r->plot_note);
 	return ferror(f) ? -1 : 0;

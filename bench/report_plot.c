@@ -46,7 +46,7 @@ static bool has_scripts(const char *dir)
 {
 	char p[PATH_MAX];
 
-	return report_path(p, sizeof(p), "%s/bars.gp", dir) == 0 && access(p, R_OK) == 0;
+	return report_path(p, sizeof(p), "%s/classes.gp", dir) == 0 && access(p, R_OK) == 0;
 }
 
 /* --scripts DIR, else ./scripts, else scripts/ beside or above the binary. */
@@ -58,7 +58,7 @@ static int find_scripts(struct report *r)
 
 	if (r->o->scripts_dir) {
 		if (!has_scripts(r->o->scripts_dir) || !realpath(r->o->scripts_dir, r->scripts))
-			return mvm_fail("--scripts %s: no bars.gp there", r->o->scripts_dir);
+			return mvm_fail("--scripts %s: no classes.gp there", r->o->scripts_dir);
 		return 0;
 	}
 	exe[n > 0 ? n : 0] = 0;
@@ -72,7 +72,7 @@ static int find_scripts(struct report *r)
 	for (int i = 0; i < 3; i++)
 		if (has_scripts(cand[i]) && realpath(cand[i], r->scripts))
 			return 0;
-	return mvm_fail("gnuplot scripts not found (bars.gp in ./scripts, %s or %s): run from "
+	return mvm_fail("gnuplot scripts not found (classes.gp in ./scripts, %s or %s): run from "
 			"the source tree or pass --scripts DIR",
 			cand[1], cand[2]);
 }

@@ -8,6 +8,7 @@
 
 #include "bench/hostinfo.h"
 #include "bench/runner.h"
+#include "bench/version.h"
 
 #define RESULT_SCHEMA "exitbench/1"
 

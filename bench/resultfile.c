@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "bench/result.h"
+#include "bench/resultfile_labels.h"
 #include "minivmm/minivmm.h"
 
 #define STR_(x)	       #x
@@ -524,7 +525,8 @@ static int read_top(const struct rd *r, json_t *doc, struct rf_run *out)
 	if (!ovh)
 		return -1;
 	sub(&sr, r, "overhead");
-	if (get_num(&sr, ovh, "median", true, &out->null_median))
+	if (get_num(&sr, ovh, "median", true, &out->null_median) ||
+	    resultfile_labels(r->path, doc, out))
 		return -1;
 	return read_classes(r, doc, out);
 }

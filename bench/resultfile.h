@@ -56,6 +56,12 @@ struct rf_run {
 	double null_median; /* NAN when null */
 	struct rf_class *classes;
 	unsigned int nclasses;
+	/* labels (resultfile_labels.c); derived when an older file lacks them */
+	int method_version;   /* tool.method_version; 1 when absent */
+	bool modified_source; /* tool.modified, else "-dirty"/"+modified" in tool.version */
+	char hypervisor[16];  /* host.kvm.hypervisor: CPUID 0x40000000 signature */
+	char platform[16];    /* host.platform, else bench/platform/platform.h's rule */
+	bool guest_seen;      /* microcode, microarch, mitigations are a guest's view */
 };
 
 /* 0, or -1 with mvm_error() = "<path>: <field>: <what is wrong>"

@@ -13,6 +13,19 @@ static const char *verdict(const struct class_result *c)
 	return c->verified ? "verified" : "UNVERIFIED";
 }
 
+/* The net median a class may claim: none when it is not verified (its
+ * round trip need not hold the exit it names). */
+static double claimed_net(const struct class_result *c)
+{
+	return c->verified ? c->net_median : NAN;
+}
+
+/* " [modified source]" after the tool version of a build from a changed tree */
+static const char *modified_mark(void)
+{
+	return exitbench_build_modified ? " [modified source]" : "";
+}
+
 static void fmt_num(char *buf, size_t len, double v)
 {
 	if (isfinite(v))
@@ -30,7 +43,10 @@ static void table_row(const struct class_result *c, FILE *out)
 			class_status_name(c->status), c->reason);
 		return;
 	}
-	fmt_num(net, sizeof(net), c->net_median);
+	if (c->verified)
+		fmt_num(net, sizeof(net), claimed_net(c));
+	else
+		snprintf(net, sizeof(net), "-");
 	snprintf(ex, sizeof(ex), isfinite(c->exits_per_iter) ? "%.3f" : "n/a", c->exits_per_iter);
 	snprintf(msd, sizeof(msd), "%.0f±%.0f", c->sum.mean, c->sum.stddev);
 	fprintf(out, "%-18s %-4s %8zu %8llu %8.0f %8.0f %8.0f %9llu %15s %8s %9s  %s\n",
@@ -147,15 +163,19 @@ void result_print_table(const struct run_result *r, FILE *out)
 {
 	const struct host_info *h = &r->host;
 
-	fprintf(out, "host %s: %s (%s, family %u model %u stepping %u), TSC %llu kHz\n",
-		h->hostname, h->model_name, h->microarch, h->family, h->model, h->stepping,
-		(unsigned long long)h->tsc_khz);
-	fprintf(out, "backend %s (module %s%s%s), ring %d, timer %s\n", h->backend.name,
-		h->backend.module, h->backend.nested ? ", nested under " : "",
+	fprintf(out,
+		"host %s: %s (%s%s, family %u model %u stepping %u, microcode %s%s), TSC %llu "
+		"kHz\n",
+		h->hostname, h->model_name, h->microarch, GUEST_SEEN(h), h->family, h->model,
+		h->stepping, h->microcode, GUEST_SEEN(h), (unsigned long long)h->tsc_khz);
+	fprintf(out, "platform %s, backend %s (module %s%s%s), ring %d, timer %s\n", h->platform,
+		h->backend.name, h->backend.module, h->backend.nested ? ", nested under " : "",
 		h->backend.nested ? h->backend.hypervisor : "", r->params.ring,
 		timer_name(r->params.timer));
 	if (h->lab_summary[0])
 		fprintf(out, "lab: %s\n", h->lab_summary);
+	fprintf(out, "exitbench %s%s, method %d\n", EXITBENCH_VERSION, modified_mark(),
+		EXITBENCH_METHOD_VERSION);
 	if (r->timer_note[0])
 		fprintf(out, "timer note: %s\n", r->timer_note);
 	if (r->params.cpu >= 0)
@@ -163,7 +183,9 @@ void result_print_table(const struct run_result *r, FILE *out)
 	if (h->backend.kind == BACKEND_OTHER)
 		fprintf(out, "note: not a VT-x/AMD-V backend: these are not hardware VM-exit "
 			     "costs\n");
-	fprintf(out, "units: %s per iteration; net = median - null median\n\n",
+	fprintf(out,
+		"units: %s per iteration; net = median - null median (none for an "
+		"UNVERIFIED class)\n\n",
 		h->tsc_is_instructions
 		    ? "emulated instructions (bochs: one TSC tick each; never time)"
 		    : "TSC ticks");
@@ -214,7 +236,7 @@ static void csv_row(FILE *f, const struct run_result *r, const struct class_resu
 		c->cls->name, c->cls->handled_in, class_status_name(c->status), c->ring, s->n,
 		(unsigned long long)s->min, s->p1, s->p10, s->median, s->p90, s->p99,
 		(unsigned long long)s->max, s->mean, s->stddev, s->median_ci_lo, s->median_ci_hi);
-	fprintf(f, "%s,%s,%s,%s,", opt_num(net, sizeof(net), c->net_median, "%.1f"),
+	fprintf(f, "%s,%s,%s,%s,", opt_num(net, sizeof(net), claimed_net(c), "%.1f"),
 		opt_num(ex, sizeof(ex), c->exits_per_iter, "%.4f"),
 		c->status == CLASS_OK ? (c->verified ? "true" : "false") : "",
 		r->host.backend.name);
@@ -223,7 +245,9 @@ static void csv_row(FILE *f, const struct run_result *r, const struct class_resu
 	csv_quoted(f, r->host.hostname);
 	fputc(',', f);
 	csv_quoted(f, c->reason);
-	fputc('\n', f);
+	fprintf(f, ",%s,%s,%s,%d,%s\n", r->host.platform, r->host.guest_seen ? "true" : "false",
+		EXITBENCH_VERSION, EXITBENCH_METHOD_VERSION,
+		exitbench_build_modified ? "true" : "false");
 }
 
 static int csv_fill(FILE *f, const void *arg)
@@ -232,7 +256,8 @@ static int csv_fill(FILE *f, const void *arg)
 
 	fprintf(f, "class,handled_in,status,ring,samples,min,p1,p10,median,p90,p99,max,mean,"
 		   "stddev,median_ci95_lo,median_ci95_hi,net_median,exits_per_iteration,"
-		   "verified,backend,microarch,host,reason\n");
+		   "verified,backend,microarch,host,reason,platform,microarch_seen_by_guest,"
+		   "tool_version,method_version,modified_source\n");
 	for (unsigned int i = 0; i < r->nclasses; i++)
 		csv_row(f, r, &r->classes[i]);
 	return ferror(f) ? -1 : 0;
@@ -255,7 +280,7 @@ static void md_row(FILE *f, const struct class_result *c)
 	fprintf(f, "| `%s` | %s | %zu | %llu | %.0f | %.0f | %.0f | %.0f±%.0f | %s | %s | %s |\n",
 		c->cls->name, c->cls->handled_in, c->sum.n, (unsigned long long)c->sum.min,
 		c->sum.median, c->sum.p90, c->sum.p99, c->sum.mean, c->sum.stddev,
-		opt_num(net, sizeof(net), c->net_median, "%.0f"),
+		c->verified ? opt_num(net, sizeof(net), claimed_net(c), "%.0f") : "–",
 		opt_num(ex, sizeof(ex), c->exits_per_iter, "%.3f"), verdict(c));
 }
 
@@ -265,16 +290,20 @@ static int md_fill(FILE *f, const void *arg)
 	const struct host_info *h = &r->host;
 
 	fprintf(f, "# exitbench run on %s\n\n", h->hostname);
-	fprintf(f, "- CPU: %s (%s), family %u model %u stepping %u, microcode %s\n", h->model_name,
-		h->microarch, h->family, h->model, h->stepping, h->microcode);
+	fprintf(f, "- CPU: %s (%s%s), family %u model %u stepping %u, microcode %s%s\n",
+		h->model_name, h->microarch, GUEST_SEEN(h), h->family, h->model, h->stepping,
+		h->microcode, GUEST_SEEN(h));
+	fprintf(f, "- platform: %s\n", h->platform);
 	fprintf(f, "- backend: %s (module %s)%s%s\n", h->backend.name, h->backend.module,
 		h->backend.nested ? ", nested under " : "",
 		h->backend.nested ? h->backend.hypervisor : "");
 	fprintf(f, "- kernel: %s; TSC %llu kHz (%s); timer %s\n", h->kernel_release,
 		(unsigned long long)h->tsc_khz, h->tsc_khz_source, timer_name(r->params.timer));
-	fprintf(f, "- started %s, tool %s%s\n\n", r->started_utc, EXITBENCH_VERSION,
+	fprintf(f, "- started %s, exitbench %s%s (method %d)%s\n\n", r->started_utc,
+		EXITBENCH_VERSION, modified_mark(), EXITBENCH_METHOD_VERSION,
 		r->partial ? ", PARTIAL" : "");
-	fprintf(f, "Units: TSC ticks per iteration. net = median - null median.\n\n");
+	fprintf(f, "Units: TSC ticks per iteration. net = median - null median; an UNVERIFIED "
+		   "class has none (–).\n\n");
 	fprintf(f, "| class | handled in | samples | min | median | p90 | p99 | mean±stddev | "
 		   "net | exits/iter | check |\n");
 	fprintf(f, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");

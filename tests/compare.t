@@ -34,7 +34,6 @@ ok $([ "$RC" -eq 0 ] && [ "$(grep -c '  same' <<<"$OUT")" -eq 4 ]; echo $?) "a f
 
 for f in 'host.hostname:$j->{host}{hostname} = "synthetic-elsewhere"' \
 	'host.kvm.backend:$j->{host}{kvm}{backend} = "svm"' \
-	'tool.version:$j->{tool}{version} = "0.0-synthetic"' \
 	'classes:pop @{$j->{classes}}'; do
 	field=${f%%:*}
 	edit "$new" "$TMP/other.json" "${f#*:}"
@@ -42,6 +41,25 @@ for f in 'host.hostname:$j->{host}{hostname} = "synthetic-elsewhere"' \
 	ok $([ "$RC" -eq 2 ] && [ -z "$OUT" ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] &&
 		grep -q "^exitbench: not comparable: .* differ in $field " <<<"$ERR"; echo $?) \
 		"different $field: exit 2, one line naming it"
+done
+# Builds are compared (with a note); methods and platforms never, --force or not.
+edit "$new" "$TMP/build.json" '$j->{tool}{version} = "0.0-synthetic"; $j->{tool}{method_version} = 1'
+run compare "$base" "$TMP/build.json"
+ok $([ "$RC" -eq 1 ] && grep -q '^differs tool.version: ".*" .* vs "0.0-synthetic"' <<<"$OUT" &&
+	grep -q '^pio_user .* slower$' <<<"$OUT"; echo $?) \
+	"a different build (same method): compared, with a note (rc $RC)"
+for f in 'tool.method_version:$j->{tool}{method_version} = 99' \
+	'host.platform:$j->{host}{platform} = "nested"' \
+	'host.platform:$j->{host}{kvm}{hypervisor} = "TCGTCGTCGTCG"' \
+	'host.platform:$j->{host}{kvm}{backend} = "other"; $j->{host}{kvm}{module} = "kvm_pvm"'; do
+	field=${f%%:*}
+	edit "$new" "$TMP/other.json" "${f#*:}"
+	for force in "" --force; do
+		run compare $force "$base" "$TMP/other.json"
+		ok $([ "$RC" -eq 2 ] && [ -z "$OUT" ] && [ "$(wc -l <"$TMP/err")" -eq 1 ] &&
+			grep -q "^exitbench: not comparable: .* differ in $field " <<<"$ERR"; echo $?) \
+			"different $field (${f#*:}) ${force:-without --force}: exit 2, one line naming it"
+	done
 done
 edit "$new" "$TMP/other.json" '$j->{host}{hostname} = "synthetic-elsewhere"'
 run compare --force "$base" "$TMP/other.json"

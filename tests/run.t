@@ -22,10 +22,18 @@ ok $([ "$(json "$J" '$j->{classes}[0]{name}')" = null ]; echo $?) "null runs fir
 backend=$(json "$J" '$j->{host}{kvm}{backend}')
 ok $([ -n "$backend" ] && [ "$backend" != undef ]; echo $?) "result labelled with backend ($backend)"
 for field in '{host}{cpu}{microarch}' '{host}{kernel}{release}' '{tool}{version}' \
-	'{tool}{command_line}' '{host}{tsc_khz}' '{options}{timer}'; do
+	'{tool}{command_line}' '{host}{tsc_khz}' '{options}{timer}' '{tool}{method_version}' \
+	'{tool}{commit}' '{host}{platform}'; do
 	v=$(json "$J" "\$j->$field")
 	ok $([ -n "$v" ] && [ "$v" != undef ]; echo $?) "label $field present ($v)"
 done
+
+platform=$(json "$J" '$j->{host}{platform}')
+seen=$(json "$J" 'scalar @{$j->{host}{guest_seen}}')
+nested=$(json "$J" '$j->{host}{kvm}{nested} ? 1 : 0')
+ok $(case "$platform" in bare-metal) [ "$seen" = 0 ] && [ "$nested" = 0 ] ;;
+	nested|emulated) [ "$seen" = 4 ] ;; software) [ "$seen" = "$((nested * 4))" ] ;; *) false ;; esac
+	echo $?) "platform $platform, guest-seen fields $seen (host under a hypervisor: $nested)"
 
 # Exits to our own VMM happen on every backend: KVM's counters and ours agree.
 for c in pio_user mmio_user hlt_user; do

@@ -266,8 +266,17 @@ static void test_run_diffs(void)
 	n = cmp_run_diffs(&a, &b, d, CMP_MAX_DIFFS);
 	ok(n == 3 && !strcmp(d[0].field, "host.tsc_khz") &&
 	       !strcmp(d[1].field, "host.kvm.backend") && d[1].kind == CMP_DIFF_BACKEND &&
-	       !strcmp(d[2].field, "tool.version") && d[2].kind == CMP_DIFF_VERSION,
-	   "TSC frequency, backend and tool version refused");
+	       !strcmp(d[2].field, "tool.version") && !cmp_diff_refused(&d[2]),
+	   "TSC frequency and backend refused, a different build only noted");
+	b = a;
+	a.method_version = 1;
+	b.method_version = 2;
+	snprintf(a.platform, sizeof(a.platform), "bare-metal");
+	snprintf(b.platform, sizeof(b.platform), "nested");
+	n = cmp_run_diffs(&a, &b, d, CMP_MAX_DIFFS);
+	ok(n == 2 && !strcmp(d[0].field, "tool.method_version") && cmp_diff_hard(&d[0]) &&
+	       !strcmp(d[1].field, "host.platform") && cmp_diff_hard(&d[1]),
+	   "method version and platform refused whatever the options (%u differences)", n);
 }
 
 /* ---- the fixture pair and the binary ---- */

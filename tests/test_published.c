@@ -239,6 +239,8 @@ int main(void)
 	    {"Sandy Bridge", 507}, {"Ivy Bridge", 466}, {"Haswell", 512}, {"Broadwell", 531},
 	};
 	int lecture_seen[sizeof(lecture) / sizeof(lecture[0])] = {0};
+	char ua_name[64][64], ua_year[64][8];
+	unsigned int nua = 0, two_years = 0, uncited = 0;
 	const char *dir = getenv("EXITBENCH_SRCDIR");
 	char path[4096];
 	struct reader rd;
@@ -294,7 +296,8 @@ int main(void)
 		}
 		if (strcmp(r.field[C_QUANTITY], "hardware") != 0 &&
 		    strcmp(r.field[C_QUANTITY], "kvm") != 0 &&
-		    strcmp(r.field[C_QUANTITY], "unknown") != 0) {
+		    strcmp(r.field[C_QUANTITY], "unknown") != 0 &&
+		    strcmp(r.field[C_QUANTITY], "entry_exit_window") != 0) {
 			bad_quantity++;
 			diag("line %d: quantity \"%s\"", r.line, r.field[C_QUANTITY]);
 		}
@@ -315,6 +318,28 @@ int main(void)
 			bad_measured++;
 			diag("line %d: empty measured", r.line);
 		}
+		/* one microarchitecture, one year: the chart places it once */
+		for (i = 0; r.field[C_MICROARCH][0] && i <= nua && i < 64; i++) {
+			if (i == nua) {
+				snprintf(ua_name[nua], sizeof(ua_name[0]), "%s",
+					 r.field[C_MICROARCH]);
+				snprintf(ua_year[nua++], sizeof(ua_year[0]), "%s", r.field[C_YEAR]);
+				break;
+			}
+			if (strcmp(ua_name[i], r.field[C_MICROARCH]) == 0) {
+				if (strcmp(ua_year[i], r.field[C_YEAR])) {
+					two_years++;
+					diag("line %d: %s at %s, elsewhere at %s", r.line,
+					     ua_name[i], r.field[C_YEAR], ua_year[i]);
+				}
+				break;
+			}
+		}
+		/* the lecture cites nothing for its table: no source may be credited */
+		if (strstr(r.field[C_SOURCE], "Bugnion")) {
+			uncited++;
+			diag("line %d: credits a book the lecture does not cite", r.line);
+		}
 		if (strncmp(r.field[C_SOURCE], "virtualization lecture", 22) == 0) {
 			for (i = 0; i < sizeof(lecture) / sizeof(lecture[0]); i++)
 				if (strcmp(r.field[C_MICROARCH], lecture[i].microarch) == 0 &&
@@ -331,11 +356,14 @@ int main(void)
 	ok(bad_shape == 0, "every row has %d fields", NCOLS);
 	ok(bad_source == 0, "every row names its source");
 	ok(bad_cycles == 0, "every row's cycles is a positive number");
-	ok(bad_quantity == 0, "every row's quantity is hardware, kvm or unknown");
+	ok(bad_quantity == 0,
+	   "every row's quantity is hardware, kvm, unknown or entry_exit_window");
 	ok(bad_year == 0, "every row's year is empty or in 1990..2030");
 	ok(bad_vendor == 0, "every row's vendor is intel or amd");
 	ok(bad_class == 0, "every row has a class");
 	ok(bad_measured == 0, "every row says what was measured");
+	ok(two_years == 0, "every microarchitecture stands at one year in every row");
+	ok(uncited == 0, "the lecture's rows are sourced to the lecture alone");
 	for (i = 0; i < sizeof(lecture) / sizeof(lecture[0]); i++)
 		ok(lecture_seen[i] == 1,
 		   "lecture row %s %.0f cycles present once (quantity unknown)",
