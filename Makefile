@@ -94,7 +94,9 @@ $(O)/tests/%.t: tests/%.c $(O)/libexitbench.a tests/tap.h
 # Tests that enter a VM (they call have_kvm) run where /dev/kvm works, else
 # inside one boot of exitbench lab (QEMU TCG, the real kvm_amd): never skipped.
 VM_TESTS   := $(filter-out tests/vm-smoke.t,$(shell grep -l have_kvm tests/*.t))
-HOST_TESTS := $(filter-out $(VM_TESTS) tests/vm-smoke.t,$(wildcard tests/*.t))
+# The bochs boot (VT-x, ~2 minutes) runs in the normal pass only.
+HOST_TESTS := $(filter-out $(VM_TESTS) tests/vm-smoke.t $(if $(LAB_SMOKE),tests/lab_intel.t), \
+	$(wildcard tests/*.t))
 LAB_TIMEOUT ?= 1500
 TEST_ENV = EXITBENCH=$(abspath $(O)/exitbench) TESTBIN=$(abspath $(O)/tests) EXITBENCH_NEED_KVM=1
 

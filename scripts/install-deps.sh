@@ -5,7 +5,8 @@ set -eu
 
 PKGS="gcc libc6-dev make pkg-config binutils libjansson-dev libtracefs-dev libtraceevent-dev \
 libpfm4-dev gnuplot-nox perl qemu-system-x86 cppcheck clang-format \
-linux-image-amd64 busybox-static libcpanel-json-xs-perl"
+linux-image-amd64 busybox-static libcpanel-json-xs-perl \
+bochs bochsbios grub-pc-bin grub-common xorriso mtools"
 
 missing=""
 for p in $PKGS; do
