@@ -63,6 +63,22 @@ static void write_env(FILE *f, const struct lab *lab)
 	fprintf(f, "export EXITBENCH_LAB=%s/lab.json\n", lab->ctl);
 }
 
+/* COMMAND with its output and status in the control directory, then the
+ * kernel's log. */
+static void write_command(FILE *f, const struct lab *lab)
+{
+	for (char **a = lab->o->argv; *a; a++) {
+		quote(f, *a);
+		fputc(' ', f);
+	}
+	fputs("</dev/null >\"$CTL/stdout\" 2>\"$CTL/stderr\"\n"
+	      "st=$?\n"
+	      "echo \"done $(cut -d' ' -f1 /proc/uptime)\" >>\"$CTL/times\"\n"
+	      "dmesg >\"$CTL/dmesg\" 2>&1\n"
+	      "echo $st >\"$CTL/status\"\n",
+	      f);
+}
+
 static void write_kvm_load(FILE *f, const struct lab *lab)
 {
 	fputs("if grep -qw svm /proc/cpuinfo; then m=kvm_amd\n"
@@ -100,16 +116,7 @@ static int write_run(FILE *f, const struct lab *lab)
 	fputs("cd ", f);
 	quote(f, lab->cwd);
 	fputs(" || lab_error \"cd to the current directory failed\"\n", f);
-	for (char **a = lab->o->argv; *a; a++) {
-		quote(f, *a);
-		fputc(' ', f);
-	}
-	fputs("</dev/null >\"$CTL/stdout\" 2>\"$CTL/stderr\"\n"
-	      "st=$?\n"
-	      "echo \"done $(uptime)\" >>\"$CTL/times\"\n"
-	      "dmesg >\"$CTL/dmesg\" 2>&1\n"
-	      "echo $st >\"$CTL/status\"\n",
-	      f);
+	write_command(f, lab);
 	return 0;
 }
 
@@ -283,16 +290,7 @@ char *lab_packed_init_script(const struct lab *lab, const struct lab_modlist *kv
 	fputs("\ncd ", f);
 	quote(f, lab->cwd);
 	fputs("\nfind . -type f >\"$CTL/before\"\n", f);
-	for (char **a = lab->o->argv; *a; a++) {
-		quote(f, *a);
-		fputc(' ', f);
-	}
-	fputs("</dev/null >\"$CTL/stdout\" 2>\"$CTL/stderr\"\n"
-	      "st=$?\n"
-	      "echo \"done $(cut -d' ' -f1 /proc/uptime)\" >>\"$CTL/times\"\n"
-	      "dmesg >\"$CTL/dmesg\" 2>&1\n"
-	      "echo $st >\"$CTL/status\"\n",
-	      f);
+	write_command(f, lab);
 	/* what COMMAND created in the current directory (not the packed programs) */
 	fputs("send\n"
 	      "new=$(find . -type f | while read -r f; do grep -qxF \"$f\" \"$CTL/before\" || "
