@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench/census/census.h"
 #include "bench/cli.h"
 #include "bench/compare.h"
 
@@ -216,7 +217,11 @@ int cmd_compare(int argc, char **argv)
 {
 	struct compare_opts o;
 	struct comparison *c;
-	int st = parse_compare(argc, argv, &o);
+	int st;
+
+	if (census_compare_wanted(argc, argv)) /* census files: bench/census/compare.c */
+		return census_cmd_compare(argc, argv);
+	st = parse_compare(argc, argv, &o);
 
 	if (st)
 		return st;
