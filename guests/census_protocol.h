@@ -25,7 +25,7 @@
 
 #define OP_CENSUS	300
 #define CENSUS_NO_FAULT 0xffffffffffffffffULL
-#define CENSUS_INT_VEC	0x80 /* int N: a DPL-3 gate, like a system call */
+#define CENSUS_INT_VEC	0x80	   /* int N: a DPL-3 gate, like a system call */
 #define CENSUS_BAD_MSR	0x4b564e00 /* no MSR: rdmsr of it must #GP */
 #define CENSUS_HCALL_NR 0x7ead	   /* no KVM hypercall has this number */
 

@@ -151,7 +151,7 @@ struct census_params {
 	const char *kvm_path;
 	uint64_t iterations, warmup;
 	unsigned int timeout_s;
-	int timer; /* TIMER_* */
+	int timer;     /* TIMER_* */
 	int only_ring; /* -1 both */
 };
 

@@ -24,7 +24,7 @@ const char *census_vector_name(int v)
 
 static const char *const outcome_keys[] = {"no_exit", "exit_kvm", "exit_vmm", "fault"};
 static const char *const status_keys[] = {"not_run", "ok", "skipped", "failed"};
-static const char *const class_keys[] = {"unknown",  "privileged", "trapped",	 "hardware",
+static const char *const class_keys[] = {"unknown",   "privileged", "trapped",	 "hardware",
 					 "innocuous", "both_fault", "cpl0_fault"};
 
 const char *census_outcome_key(enum census_outcome o)
@@ -219,8 +219,8 @@ void census_host_from_json(const void *host_json, struct census_host *h)
 	if (!h->platform[0])
 		snprintf(h->platform, sizeof(h->platform), "%s",
 			 strcmp(h->backend, "vmx") && strcmp(h->backend, "svm") ? "software"
-			 : h->nested					 ? "nested"
-									 : "hardware");
+			 : h->nested						? "nested"
+										: "hardware");
 	if (lab)
 		snprintf(h->emulator, sizeof(h->emulator), "%s %s (accel %s, cpu %s), kernel %s",
 			 json_string_value(json_object_get(lab, "emulator")) ?: "?",
@@ -303,8 +303,8 @@ static void observe2(const struct census_rowres *r, struct census_cell *c)
 		c->equivalent = c->obs[0] == 1 && (c->obs[1] & 3) == (uint64_t)c->ring;
 		break;
 	case OBS_CPUID:
-		snprintf(c->observed, sizeof(c->observed),
-			 "leaf 1 ECX 0x%llx: hypervisor bit %s", (unsigned long long)c->obs[0],
+		snprintf(c->observed, sizeof(c->observed), "leaf 1 ECX 0x%llx: hypervisor bit %s",
+			 (unsigned long long)c->obs[0],
 			 (c->obs[0] >> 31) & 1 ? "set (the guest can tell)" : "clear");
 		c->equivalent = !((c->obs[0] >> 31) & 1);
 		break;
@@ -349,7 +349,8 @@ void census_observe(const struct census_rowres *r, struct census_cell *c)
 			 (unsigned long long)c->obs[0] & 0xffffffff, (unsigned long long)c->obs[1]);
 		break;
 	case OBS_ZF:
-		snprintf(c->observed, sizeof(c->observed), "ZF=%llu", (unsigned long long)c->obs[0]);
+		snprintf(c->observed, sizeof(c->observed), "ZF=%llu",
+			 (unsigned long long)c->obs[0]);
 		break;
 	case OBS_FS:
 		sel_text(c, "FS", c->ring == 3 ? SEL_DATA3 : SEL_DATA0);

@@ -44,16 +44,36 @@ struct census_opts {
 	char command_line[1024];
 };
 
-enum { O_JSON = 256, O_MD, O_SAVE, O_FROM, O_ONLY, O_RING, O_ITER, O_WARM, O_TIMEOUT, O_KVM, O_LIST, O_PROGRESS };
+enum {
+	O_JSON = 256,
+	O_MD,
+	O_SAVE,
+	O_FROM,
+	O_ONLY,
+	O_RING,
+	O_ITER,
+	O_WARM,
+	O_TIMEOUT,
+	O_KVM,
+	O_LIST,
+	O_PROGRESS
+};
 
 static const struct option census_long[] = {
-    {"json", required_argument, 0, O_JSON},	    {"md", required_argument, 0, O_MD},
-    {"save", optional_argument, 0, O_SAVE},	    {"from", required_argument, 0, O_FROM},
-    {"only", required_argument, 0, O_ONLY},	    {"ring", required_argument, 0, O_RING},
-    {"iterations", required_argument, 0, O_ITER}, {"warmup", required_argument, 0, O_WARM},
-    {"timeout", required_argument, 0, O_TIMEOUT}, {"kvm", required_argument, 0, O_KVM},
-    {"list", no_argument, 0, O_LIST},		    {"progress", no_argument, 0, O_PROGRESS},
-    {"quiet", no_argument, 0, 'q'},		    {"help", no_argument, 0, 'h'},
+    {"json", required_argument, 0, O_JSON},
+    {"md", required_argument, 0, O_MD},
+    {"save", optional_argument, 0, O_SAVE},
+    {"from", required_argument, 0, O_FROM},
+    {"only", required_argument, 0, O_ONLY},
+    {"ring", required_argument, 0, O_RING},
+    {"iterations", required_argument, 0, O_ITER},
+    {"warmup", required_argument, 0, O_WARM},
+    {"timeout", required_argument, 0, O_TIMEOUT},
+    {"kvm", required_argument, 0, O_KVM},
+    {"list", no_argument, 0, O_LIST},
+    {"progress", no_argument, 0, O_PROGRESS},
+    {"quiet", no_argument, 0, 'q'},
+    {"help", no_argument, 0, 'h'},
     {0, 0, 0, 0},
 };
 
@@ -166,8 +186,8 @@ static int parse(int argc, char **argv, struct census_opts *o)
 
 static void list_rows(void)
 {
-	printf("%-17s %-8s %-16s %-21s %-21s %s\n", "row", "group", "instruction",
-	       "VT-x CPL0/CPL3", "AMD-V CPL0/CPL3", "what");
+	printf("%-17s %-8s %-16s %-21s %-21s %s\n", "row", "group", "instruction", "VT-x CPL0/CPL3",
+	       "AMD-V CPL0/CPL3", "what");
 	for (unsigned int i = 0; i < census_row_count; i++) {
 		const struct census_rowdef *r = &census_rows[i];
 		char v[48], s[48];
@@ -258,8 +278,7 @@ static void progress(const struct census_opts *o, const struct census_rowres *r,
 	fprintf(stderr, "census: %-17s CPL%d %s\n", r->name, k ? 3 : 0, code);
 }
 
-static unsigned int run_rows(const struct census_opts *o, struct kvm_sys *kvm,
-			     struct census_doc *d)
+static unsigned int run_rows(const struct census_opts *o, struct kvm_sys *kvm, struct census_doc *d)
 {
 	unsigned int failed = 0;
 
@@ -277,6 +296,7 @@ static unsigned int run_rows(const struct census_opts *o, struct kvm_sys *kvm,
 				continue;
 			}
 			census_run_cell(kvm, &census_rows[i], k ? 3 : 0, &o->p, &r->cell[k]);
+			census_cell_classify(r, &r->cell[k], census_vendor(&d->host));
 			failed += r->cell[k].status == CS_FAILED;
 			progress(o, r, k);
 		}
@@ -334,14 +354,16 @@ static int run(const struct census_opts *o, struct census_doc *d)
 
 	if (!hi)
 		return usage_error("allocate the host labels: %s", strerror(errno));
-	if (kvm_open(&kvm, o->kvm_path) || kvm_require_base_caps(&kvm) || doc_init(d, o, &kvm, hi)) {
+	if (kvm_open(&kvm, o->kvm_path) || kvm_require_base_caps(&kvm) ||
+	    doc_init(d, o, &kvm, hi)) {
 		free(hi);
 		kvm_close(&kvm);
 		return usage_error("%s", mvm_error());
 	}
 	backend_detect(&b, "/sys");
 	runner_install_signals();
-	((struct census_params *)&o->p)->timer = probe_timer(&kvm, &b, o->p.timeout_s, why, sizeof(why));
+	((struct census_params *)&o->p)->timer =
+	    probe_timer(&kvm, &b, o->p.timeout_s, why, sizeof(why));
 	snprintf(d->timer, sizeof(d->timer), "%s", timer_name(o->p.timer));
 	snprintf(d->timer_note, sizeof(d->timer_note), "%s", why);
 	failed = run_rows(o, &kvm, d);

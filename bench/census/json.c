@@ -21,12 +21,12 @@ static json_t *tri(int v)
 
 static json_t *cost_json(const struct census_cell *c)
 {
-	return json_pack("{s:o, s:[o,o], s:o, s:o, s:o, s:o, s:s}", "median", num(c->median),
-			 "median_ci95", num(c->ci_lo), num(c->ci_hi), "p10", num(c->p10), "p90",
-			 num(c->p90), "net_median", num(c->net_median), "median_ns",
-			 num(c->median_ns), "of",
-			 c->outcome == CO_FAULT ? "the fault's round trip through the guest's handler"
-						: "the row's code");
+	return json_pack(
+	    "{s:o, s:[o,o], s:o, s:o, s:o, s:o, s:s}", "median", num(c->median), "median_ci95",
+	    num(c->ci_lo), num(c->ci_hi), "p10", num(c->p10), "p90", num(c->p90), "net_median",
+	    num(c->net_median), "median_ns", num(c->median_ns), "of",
+	    c->outcome == CO_FAULT ? "the fault's round trip through the guest's handler"
+				   : "the row's code");
 }
 
 static json_t *cell_json(const struct census_cell *c)
@@ -62,19 +62,18 @@ static json_t *cell_json(const struct census_cell *c)
 	json_object_set_new(o, "vmm_exits_per_iteration", num(c->vmm_exits_per_iter));
 	json_object_set_new(o, "kvm_stats_per_iteration", st);
 	json_object_set_new(o, "cost", cost_json(c));
-	json_object_set_new(
-	    o, "observed",
-	    json_pack("{s:s, s:b, s:[I,I], s:o, s:I, s:I}", "text", c->observed, "valid",
-		      c->obs_valid, "raw", (json_int_t)c->obs[0], (json_int_t)c->obs[1],
-		      "equivalent", tri(c->equivalent), "cr0", (json_int_t)c->cr0, "cr4",
-		      (json_int_t)c->cr4));
+	json_object_set_new(o, "observed",
+			    json_pack("{s:s, s:b, s:[I,I], s:o, s:I, s:I}", "text", c->observed,
+				      "valid", c->obs_valid, "raw", (json_int_t)c->obs[0],
+				      (json_int_t)c->obs[1], "equivalent", tri(c->equivalent),
+				      "cr0", (json_int_t)c->cr0, "cr4", (json_int_t)c->cr4));
 	return o;
 }
 
 static json_t *row_json(const struct census_rowres *r)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:s, s:s, s:b, s:o, s:o}", "name",
-			 r->name, "insn", r->insn, "group", r->group, "what", r->what, "sensitive",
+	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:s, s:s, s:b, s:o, s:o}", "name", r->name,
+			 "insn", r->insn, "group", r->group, "what", r->what, "sensitive",
 			 r->sensitive, "resource", r->resource, "class", census_class_key(r->cls),
 			 "class_name", census_class_name(r->cls), "cpl0_exits", r->cpl0_exits,
 			 "cpl0", cell_json(&r->cell[0]), "cpl3", cell_json(&r->cell[1]));
@@ -153,10 +152,10 @@ static void read_cost(json_t *cost, struct census_cell *c)
 	json_t *ci = json_object_get(cost, "median_ci95");
 
 	c->median = get_num(cost, "median");
-	c->ci_lo = json_is_number(json_array_get(ci, 0)) ? json_number_value(json_array_get(ci, 0))
-							  : NAN;
-	c->ci_hi = json_is_number(json_array_get(ci, 1)) ? json_number_value(json_array_get(ci, 1))
-							  : NAN;
+	c->ci_lo =
+	    json_is_number(json_array_get(ci, 0)) ? json_number_value(json_array_get(ci, 0)) : NAN;
+	c->ci_hi =
+	    json_is_number(json_array_get(ci, 1)) ? json_number_value(json_array_get(ci, 1)) : NAN;
 	c->p10 = get_num(cost, "p10");
 	c->p90 = get_num(cost, "p90");
 	c->net_median = get_num(cost, "net_median");

@@ -45,15 +45,16 @@ static void header(FILE *f, const struct census_doc *d)
 	fprintf(f, "| host CPU has UMIP | %s |\n", d->host_umip ? "yes" : "no");
 	fprintf(f, "| run | %s to %s, exitbench %s, `%s` |\n", d->started_utc, d->finished_utc,
 		d->tool_version, d->command_line);
-	fprintf(f, "| iterations | %llu timed (after %llu warm-up) per row and ring, each row in "
-		   "a fresh VM |\n",
+	fprintf(f,
+		"| iterations | %llu timed (after %llu warm-up) per row and ring, each row in "
+		"a fresh VM |\n",
 		(unsigned long long)d->iterations, (unsigned long long)d->warmup);
-	fprintf(f, "| timer | %s%s%s |\n\n", d->timer, d->timer_note[0] ? "; " : "",
-		d->timer_note);
+	fprintf(f, "| timer | %s%s%s |\n\n", d->timer, d->timer_note[0] ? "; " : "", d->timer_note);
 	if (!hw)
-		fprintf(f, "**These numbers are %s, not hardware.** The outcomes (fault, exit, "
-			   "none) are what this KVM does on this platform; the costs are the "
-			   "platform's, and say nothing about a real CPU's VM exit.\n\n",
+		fprintf(f,
+			"**These numbers are %s, not hardware.** The outcomes (fault, exit, "
+			"none) are what this KVM does on this platform; the costs are the "
+			"platform's, and say nothing about a real CPU's VM exit.\n\n",
 			h->platform);
 	if (d->partial)
 		fprintf(f, "**Partial:** %s.\n\n", d->partial_reason);
@@ -65,7 +66,8 @@ static void how_to_read(FILE *f)
 	    f,
 	    "## How to read this page\n\n"
 	    "Each row is one instruction, run by a small guest kernel in a VM of its own, once at "
-	    "CPL0 (the guest's kernel mode) and once at CPL3 (its user mode, IOPL 0). The columns:\n\n"
+	    "CPL0 (the guest's kernel mode) and once at CPL3 (its user mode, IOPL 0). The "
+	    "columns:\n\n"
 	    "- **CPL0, CPL3: the outcome.** `none`: the instruction ran on the CPU without a VM "
 	    "exit (KVM's exit counter did not move). `kvm`: it caused a VM exit that KVM handled "
 	    "in the kernel (the vCPU's `exits` statistic moved once per run). `vmm`: the exit "
@@ -112,15 +114,15 @@ static void table(FILE *f, const struct census_doc *d, const char *group, const 
 
 		if (strcmp(r->group, group))
 			continue;
-		fprintf(f, "| `%s` | `%s` %s |", r->name, r->insn, r->what);
+		fprintf(f, "| `%s` | `%s`: %s |", r->name, r->insn, r->what);
 		cell_md(f, &r->cell[0]);
 		cell_md(f, &r->cell[1]);
-		fprintf(f, " %s%s | %s%s |\n", o->observed, o == &r->cell[0] && o->observed[0] ? " (CPL0)" : "",
-			census_class_name(r->cls),
-			r->cls == CC_PRIVILEGED
-			    ? (r->cpl0_exits ? "; at CPL0 trapped by the hypervisor"
-					     : "; at CPL0 run by the hardware")
-			    : "");
+		fprintf(
+		    f, " %s%s | %s%s |\n", o->observed,
+		    o == &r->cell[0] && o->observed[0] ? " (CPL0)" : "", census_class_name(r->cls),
+		    r->cls == CC_PRIVILEGED ? (r->cpl0_exits ? "; at CPL0 trapped by the hypervisor"
+							     : "; at CPL0 run by the hardware")
+					    : "");
 	}
 	fprintf(f, "\n");
 }
@@ -136,7 +138,11 @@ static unsigned int list(FILE *f, const struct census_doc *d,
 	for (unsigned int i = 0; i < d->nrows; i++) {
 		if (!keep(&d->rows[i]))
 			continue;
-		fprintf(f, "%s`%s`", n == 0 ? "" : n + 1 == total ? " and " : ", ", d->rows[i].name);
+		fprintf(f, "%s`%s`",
+			n == 0		 ? ""
+			: n + 1 == total ? " and "
+					 : ", ",
+			d->rows[i].name);
 		n++;
 	}
 	if (!n)
@@ -172,9 +178,10 @@ static void efficiency(FILE *f, const struct census_doc *d)
 	fprintf(f, "Innocuous rows that ran without an exit at both rings: ");
 	list(f, d, is_innocuous);
 	fprintf(f, ". Innocuous rows that exited: ");
-	fprintf(f, "%s. ", list(f, d, innocuous_exits) ? " (the property does not hold for these)"
-						       : " (so the property holds for every "
-							 "innocuous row measured)");
+	fprintf(f, "%s. ",
+		list(f, d, innocuous_exits) ? " (the property does not hold for these)"
+					    : " (so the property holds for every "
+					      "innocuous row measured)");
 	fprintf(f, "Beyond the theorem, these *sensitive* rows also ran without an exit at "
 		   "both rings, because the hardware keeps a per-VM copy of the state they touch "
 		   "(VMCS/VMCB) or gives them the guest's values by itself: ");
@@ -182,8 +189,9 @@ static void efficiency(FILE *f, const struct census_doc *d)
 	fprintf(f, ". The price of an exit is the other side of efficiency: ");
 	if (nul && cpuid && ran(&nul->cell[0]) && ran(&cpuid->cell[0]) &&
 	    cpuid->cell[0].outcome == CO_EXIT_KVM)
-		fprintf(f, "`cpuid` at CPL0 exits every time and costs %.0f ticks against %.0f for "
-			   "the empty row.\n\n",
+		fprintf(f,
+			"`cpuid` at CPL0 exits every time and costs %.0f ticks against %.0f for "
+			"the empty row.\n\n",
 			cpuid->cell[0].median, nul->cell[0].median);
 	else
 		fprintf(f, "compare an exiting row's cost with the `null` row's.\n\n");
@@ -220,18 +228,20 @@ static void resource_control(FILE *f, const struct census_doc *d)
 	fprintf(f, "; these made the guest fault: ");
 	list(f, d, resource_faults);
 	fprintf(f, "; these ran without an exit: ");
-	fprintf(f, "%s", list(f, d, resource_direct)
-			     ? " — each of these is a place where the guest acts on the "
-			       "hardware directly (look at what it touches before trusting "
-			       "the property for it)"
-			     : " — so for every such row measured the hypervisor keeps control");
+	fprintf(f, "%s",
+		list(f, d, resource_direct)
+		    ? " — each of these is a place where the guest acts on the "
+		      "hardware directly (look at what it touches before trusting "
+		      "the property for it)"
+		    : " — so for every such row measured the hypervisor keeps control");
 	fprintf(f, ". Privileged rows that ran at CPL0 *without* an exit — ");
 	list(f, d, priv_hardware);
-	fprintf(f, " — change only state the hardware holds per VM (descriptor-table "
+	fprintf(f, " — touch only state the hardware holds per VM (descriptor-table "
 		   "registers, control registers under nested paging, the TLB of the guest's "
 		   "address space), so the guest controls its own virtual machine, not the host. "
-		   "At CPL3 every privileged row faulted into the guest's own kernel: the guest "
-		   "keeps its user/kernel boundary without the hypervisor's help.\n\n");
+		   "At CPL3 every privileged row faulted into the guest's own kernel (`kvm+`: "
+		   "after KVM saw an exit and made the guest take the exception): the guest keeps "
+		   "its user/kernel boundary.\n\n");
 }
 
 static bool equivalent(const struct census_rowres *r)
@@ -261,6 +271,20 @@ static void observation(FILE *f, const struct census_doc *d, const char *name, i
 	fprintf(f, "%s: `%s`, %s. ", intro, code, c->observed);
 }
 
+static void cpuid_note(FILE *f, const struct census_doc *d)
+{
+	const struct census_rowres *r = find(d, "cpuid");
+
+	if (!r || r->cell[0].equivalent < 0)
+		return;
+	if (r->cell[0].equivalent == 0)
+		fprintf(f, " (`cpuid`'s hypervisor bit: the VMM tells the guest on purpose)");
+	else
+		fprintf(f, " (`cpuid`'s hypervisor bit is clear here: exitbench's VMM hands the "
+			   "guest KVM_GET_SUPPORTED_CPUID as it is, which does not set it; QEMU "
+			   "and other VMMs do)");
+}
+
 static void equivalence(FILE *f, const struct census_doc *d)
 {
 	fprintf(f, "### Equivalence: the guest cannot tell it runs on a hypervisor\n\n");
@@ -280,9 +304,9 @@ static void equivalence(FILE *f, const struct census_doc *d)
 	list(f, d, equivalent);
 	fprintf(f, ". Rows where the guest can tell: ");
 	list(f, d, not_equivalent);
-	fprintf(f, " (`cpuid`'s hypervisor bit is KVM telling the guest on purpose). Popek and "
-		   "Goldberg's equivalence allows differences in timing, and timing does tell: "
-		   "every exiting row (");
+	cpuid_note(f, d);
+	fprintf(f, ". Popek and Goldberg's equivalence allows differences in timing, and timing "
+		   "does tell: every exiting row (");
 	list(f, d, is_trapped);
 	fprintf(f, ") costs an exit's round trip.\n\n");
 }
@@ -293,7 +317,8 @@ static bool differs(const struct census_rowres *r)
 		char code[32];
 
 		census_cell_code(&r->cell[k], code, sizeof(code));
-		if (r->cell[k].status == CS_OK && r->cell[k].hint[0] && strcmp(code, r->cell[k].hint))
+		if (r->cell[k].status == CS_OK && r->cell[k].hint[0] &&
+		    strcmp(code, r->cell[k].hint))
 			return true;
 	}
 	return false;
@@ -306,7 +331,8 @@ static void notes(FILE *f, const struct census_doc *d)
 		for (int k = 0; k < 2; k++) {
 			const struct census_cell *c = &d->rows[i].cell[k];
 
-			if (c->status == CS_SKIPPED || c->status == CS_FAILED || c->status == CS_NOT_RUN)
+			if (c->status == CS_SKIPPED || c->status == CS_FAILED ||
+			    c->status == CS_NOT_RUN)
 				fprintf(f, "- `%s` at CPL%d: %s%s%s\n", d->rows[i].name, c->ring,
 					census_status_key(c->status), c->reason[0] ? ": " : "",
 					c->reason);
@@ -319,9 +345,11 @@ static void notes(FILE *f, const struct census_doc *d)
 			continue;
 		census_cell_code(&r->cell[0], c0, sizeof(c0));
 		census_cell_code(&r->cell[1], c3, sizeof(c3));
-		fprintf(f, "- `%s`: `%s` at CPL0 and `%s` at CPL3, where KVM on %s usually gives "
-			   "`%s` and `%s`\n",
-			r->name, c0, c3, d->host.backend, r->cell[0].hint[0] ? r->cell[0].hint : "?",
+		fprintf(f,
+			"- `%s`: `%s` at CPL0 and `%s` at CPL3, where KVM on %s usually gives "
+			"`%s` and `%s`\n",
+			r->name, c0, c3, d->host.backend,
+			r->cell[0].hint[0] ? r->cell[0].hint : "?",
 			r->cell[1].hint[0] ? r->cell[1].hint : "?");
 	}
 	fprintf(f, "\nKVM's statistics behind each outcome (per timed run) are in the JSON "

@@ -82,12 +82,14 @@ static void one(FILE *f, const struct census_doc *d, const char *out_dir)
 		d->host.kernel, d->host.module, d->host.platform);
 	fprintf(f, "%s, [JSON](%s)", d->started_utc, rel(d->path, out_dir));
 	if (access(page, R_OK) == 0)
-		fprintf(f, ", [the page](%s): what each column means, Popek–Goldberg property by "
-			   "property",
+		fprintf(f,
+			", [the page](%s): what each column means, Popek–Goldberg property by "
+			"property",
 			rel(page, out_dir));
-	fprintf(f, ".%s\n\n", strcmp(d->host.platform, "hardware")
-				  ? " **Not hardware:** the costs are the platform's."
-				  : "");
+	fprintf(f, ".%s\n\n",
+		strcmp(d->host.platform, "hardware")
+		    ? " **Not hardware:** the costs are the platform's."
+		    : "");
 	fprintf(f, "| row | CPL0 | CPL3 | class |\n|---|---|---|---|\n");
 	for (unsigned int i = 0; i < d->nrows; i++) {
 		char c0[32], c3[32];

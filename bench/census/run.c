@@ -136,8 +136,8 @@ static enum exit_action on_mmio(void *ctx, struct vcpu *v, uint64_t gpa, bool wr
 		return doorbell(cr, val);
 	}
 	errno = EPROTO;
-	mvm_fail("row %s: unexpected MMIO %s at gpa 0x%llx", cr->row->name, write ? "write" : "read",
-		 (unsigned long long)gpa);
+	mvm_fail("row %s: unexpected MMIO %s at gpa 0x%llx", cr->row->name,
+		 write ? "write" : "read", (unsigned long long)gpa);
 	return EXIT_ERROR;
 }
 
@@ -319,11 +319,8 @@ void census_run_cell(struct kvm_sys *kvm, const struct census_rowdef *row, int r
 		     const struct census_params *p, struct census_cell *out)
 {
 	struct cell_run cr = {.row = row};
-	struct exit_handlers h = {.ctx = &cr,
-				  .io = on_io,
-				  .mmio = on_mmio,
-				  .hlt = on_target,
-				  .hypercall = on_hypercall};
+	struct exit_handlers h = {
+	    .ctx = &cr, .io = on_io, .mmio = on_mmio, .hlt = on_target, .hypercall = on_hypercall};
 	uint64_t tsc_khz = 0;
 	int r;
 

@@ -39,10 +39,11 @@ void census_print_table(const struct census_doc *d, FILE *f)
 	fprintf(f, "exitbench census: %s, %s, kernel %s, KVM %s (%s), %s%s%s\n", h->hostname,
 		h->microarch, h->kernel, h->backend, h->module, h->platform,
 		h->emulator[0] ? ": " : "", h->emulator);
-	fprintf(f, "outcome: none = ran without an exit, kvm = exited to KVM, vmm = exited to "
-		   "exitbench's VMM, #GP/#UD = faulted in the guest (kvm+#GP: after an exit);\n"
-		   "* = differs from the usual outcome on this backend; cost: median [95%% "
-		   "interval] TSC ticks, %llu iterations, timer %s\n\n",
+	fprintf(f,
+		"outcome: none = ran without an exit, kvm = exited to KVM, vmm = exited to "
+		"exitbench's VMM, #GP/#UD = faulted in the guest (kvm+#GP: after an exit);\n"
+		"* = differs from the usual outcome on this backend; cost: median [95%% "
+		"interval] TSC ticks, %llu iterations, timer %s\n\n",
 		(unsigned long long)d->iterations, d->timer);
 	fprintf(f, "%-17s %-16s %-9s %-20s %-9s %-20s %-10s %s\n", "row", "instruction", "CPL0",
 		"cost CPL0", "CPL3", "cost CPL3", "class", "observed (CPL3, else CPL0)");
