@@ -257,6 +257,9 @@ static int read_row(struct rd *r, json_t *o, struct census_rowres *rr)
 			return -1;
 		r->where[n] = 0;
 	}
+	if (rr->cls == CC_UNKNOWN && strcmp(cls, "unknown"))
+		return bad(r, "class", "not a census class");
+	census_row_classify(rr); /* from the outcomes: a hand-edited file stays consistent */
 	return 0;
 }
 
