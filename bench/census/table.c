@@ -6,7 +6,10 @@
  * (caches, I/O, halting, MSRs, XCR0): resource control needs the VMM to see
  * or own them.  Hints are what KVM usually does on VT-x / AMD-V at CPL0 and
  * CPL3 (default module parameters, no in-kernel irqchip): the census
- * reports where a host differs, it does not enforce them.
+ * reports where a host differs, it does not enforce them.  The other
+ * vendor's hypercall instruction raises #UD, which KVM intercepts and
+ * emulates; its emulator refuses it at CPL3 (#GP), where the native one
+ * exits and returns -KVM_EPERM.
  */
 #include <string.h>
 
@@ -125,9 +128,9 @@ const struct census_rowdef census_rows[] = {
     {R(pause), CG_CLASSIC, "pause", "spin-loop hint (one, not a loop)", false, false, OBS_NONE,
      NONE},
     {R(vmcall), CG_CLASSIC, "vmcall", "hypercall, Intel's (nr 0x7ead: none)", true, true, OBS_HCALL,
-     H("kvm", "kvm", "kvm", "kvm")},
+     H("kvm", "kvm", "kvm", "kvm+#GP")},
     {R(vmmcall), CG_CLASSIC, "vmmcall", "hypercall, AMD's (nr 0x7ead: none)", true, true, OBS_HCALL,
-     H("kvm", "kvm", "kvm", "kvm")},
+     H("kvm", "kvm+#GP", "kvm", "kvm")},
     /* the later answer: UMIP */
     {R(sgdt_umip), CG_UMIP, "sgdt m", "store GDTR, CR4.UMIP set", true, false, OBS_GDTR, PRIV_NONE},
     {R(sidt_umip), CG_UMIP, "sidt m", "store IDTR, CR4.UMIP set", true, false, OBS_IDTR, PRIV_NONE},
