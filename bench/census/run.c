@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "bench/census/census.h"
@@ -68,6 +69,11 @@ static enum exit_action doorbell(struct cell_run *cr, uint32_t what)
 {
 	int r = 0;
 
+	if (runner_timed_out || runner_interrupted) {
+		errno = EINTR;
+		mvm_fail("row %s: stopped by a signal", cr->row->name);
+		return EXIT_ERROR;
+	}
 	if (cr->in_window)
 		cr->window_doorbells++;
 	switch (what) {
@@ -154,6 +160,16 @@ static enum exit_action on_hypercall(void *ctx, struct vcpu *v, struct kvm_run *
 {
 	run->hypercall.ret = 0;
 	return on_target(ctx, v);
+}
+
+/* SIGALRM after timeout_s, then every second: one that lands while this
+ * thread is outside KVM_RUN is followed by one that interrupts it. */
+static void watchdog(unsigned int timeout_s)
+{
+	struct itimerval it = {.it_value = {.tv_sec = timeout_s},
+			       .it_interval = {.tv_sec = timeout_s ? 1 : 0}};
+
+	setitimer(ITIMER_REAL, &it, NULL);
 }
 
 static size_t ram_size(uint64_t iterations)
@@ -332,9 +348,9 @@ void census_run_cell(struct kvm_sys *kvm, const struct census_rowdef *row, int r
 	r = setup(kvm, &cr, ring, p);
 	if (r == 0) {
 		tsc_khz = vcpu_tsc_khz(cr.vcpu);
-		alarm(p->timeout_s);
+		watchdog(p->timeout_s);
 		r = vcpu_run_loop(cr.vcpu, &h);
-		alarm(0);
+		watchdog(0);
 	}
 	if (r == 0 && collect(&cr, out, tsc_khz) == 0)
 		out->status = CS_OK;
