@@ -29,6 +29,8 @@ static const char compare_usage[] =
     "                        is larger\n"
     "      --force           compare files of different hosts, backends, class sets or\n"
     "                        tool versions (warns on stderr, compares the common classes)\n"
+    "  Two census files (exitbench census --json): the rows whose outcome changed,\n"
+    "  exit 1 when one did (docs/census.md).\n"
     "exit status: 0 no class slower, 1 a class slower beyond the threshold,\n"
     "2 usage or input error (also: the files are not comparable without --force)\n";
 
