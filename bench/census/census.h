@@ -173,6 +173,9 @@ const char *census_vector_name(int v);
 /* "none", "kvm", "vmm", "#GP", "kvm+#UD", or "skipped"/"failed"/"-" */
 void census_cell_code(const struct census_cell *c, char *buf, size_t len);
 void census_observe(const struct census_rowres *r, struct census_cell *c);
+/* The observation a one-line table shows: CPL3's, else CPL0's when CPL3
+ * faulted, else whatever was seen. */
+const struct census_cell *census_shown_observation(const struct census_rowres *r);
 void census_rowres_init(struct census_rowres *r, const struct census_rowdef *row);
 /* host object (json_t *) -> labels */
 void census_host_from_json(const void *host_json, struct census_host *h);

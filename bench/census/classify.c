@@ -380,3 +380,14 @@ void census_observe(const struct census_rowres *r, struct census_cell *c)
 		observe2(r, c);
 	}
 }
+
+const struct census_cell *census_shown_observation(const struct census_rowres *r)
+{
+	const struct census_cell *c0 = &r->cell[0], *c3 = &r->cell[1];
+
+	if (c3->status == CS_OK && c3->obs_valid && c3->observed[0])
+		return c3;
+	if (c0->status == CS_OK && c0->obs_valid && c0->observed[0])
+		return c0;
+	return c3->observed[0] ? c3 : c0;
+}

@@ -110,7 +110,7 @@ static void table(FILE *f, const struct census_doc *d, const char *group, const 
 		   "|\n|---|---|---|---|---|---|---|---|\n");
 	for (unsigned int i = 0; i < d->nrows; i++) {
 		const struct census_rowres *r = &d->rows[i];
-		const struct census_cell *o = r->cell[1].observed[0] ? &r->cell[1] : &r->cell[0];
+		const struct census_cell *o = census_shown_observation(r);
 
 		if (strcmp(r->group, group))
 			continue;

@@ -46,10 +46,11 @@ void census_print_table(const struct census_doc *d, FILE *f)
 		"interval] TSC ticks, %llu iterations, timer %s\n\n",
 		(unsigned long long)d->iterations, d->timer);
 	fprintf(f, "%-17s %-16s %-9s %-20s %-9s %-20s %-10s %s\n", "row", "instruction", "CPL0",
-		"cost CPL0", "CPL3", "cost CPL3", "class", "observed (CPL3, else CPL0)");
+		"cost CPL0", "CPL3", "cost CPL3", "class",
+		"observed (CPL3; CPL0 where CPL3 faulted)");
 	for (unsigned int i = 0; i < d->nrows; i++) {
 		const struct census_rowres *r = &d->rows[i];
-		const struct census_cell *o = r->cell[1].observed[0] ? &r->cell[1] : &r->cell[0];
+		const struct census_cell *o = census_shown_observation(r);
 		char c0[40], c3[40], k0[40], k3[40];
 
 		code_cell(&r->cell[0], c0, sizeof(c0));
