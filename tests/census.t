@@ -81,4 +81,13 @@ for ring in 0 3; do
 		perl -e "exit !($ex > 0.95 && $ex < 1.05)"; echo $?) \
 		"cpuid at CPL$ring exits to KVM: KVM's exits counter moved $ex per run"
 done
+run census --only cpuid --ring 0 --iterations 20 --warmup 2 --trace --json "$TMP/t.json" -q
+terr=$(json "$TMP/t.json" '$j->{rows}[1]{cpl0}{exit_reasons}{error}')
+if [ -n "$terr" ] && [ "$terr" != undef ]; then
+	skip "--trace: no tracing here: $terr"
+else
+	n=$(json "$TMP/t.json" 'my $c = $j->{rows}[1]{cpl0}{exit_reasons}{counts}; ($c->{cpuid} // 0) + ($c->{CPUID} // 0)')
+	ok $([ "$RC" -eq 0 ] && [ "$n" -ge 23 ]; echo $?) \
+		"--trace: kvm_exit saw cpuid's exit reason $n times (23 runs of the row)"
+fi
 done_testing

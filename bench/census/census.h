@@ -22,9 +22,10 @@
 #include "guests/census_protocol.h"
 #include "minivmm/minivmm.h"
 
-#define CENSUS_SCHEMA	 "exitbench-census/1"
-#define CENSUS_MAX_ROWS	 96
-#define CENSUS_MAX_STATS 16
+#define CENSUS_SCHEMA	   "exitbench-census/1"
+#define CENSUS_MAX_ROWS	   96
+#define CENSUS_MAX_STATS   16
+#define CENSUS_MAX_REASONS 6
 
 enum census_group { CG_BASE, CG_EVIL17, CG_CLASSIC, CG_UMIP };
 
@@ -104,6 +105,14 @@ struct census_cell {
 	struct census_stat stats[CENSUS_MAX_STATS]; /* nonzero KVM stat deltas per iteration */
 	unsigned int nstats;
 	char hint[16]; /* this backend's hint, "" when none */
+	/* --trace: kvm_exit reasons over the cell's whole VM (trace.c) */
+	bool traced;
+	char trace_error[160];
+	struct census_reason {
+		char name[48];
+		uint64_t count;
+	} reasons[CENSUS_MAX_REASONS];
+	unsigned int nreasons;
 };
 
 enum census_class {
@@ -140,6 +149,7 @@ struct census_doc {
 	uint64_t iterations, warmup;
 	bool partial;
 	char partial_reason[128];
+	bool trace;	 /* cells carry kvm_exit reasons (--trace) */
 	void *host_json; /* jansson json_t *: the `run` host object (+ lab facts) */
 	struct census_host host;
 	bool host_umip; /* the host CPU has UMIP (CPUID.7.0:ECX[2]) */
@@ -153,11 +163,17 @@ struct census_params {
 	unsigned int timeout_s;
 	int timer;     /* TIMER_* */
 	int only_ring; /* -1 both */
+	bool trace;    /* kvm_exit reasons per cell from the tracepoints */
 };
 
 /* run.c */
 void census_run_cell(struct kvm_sys *kvm, const struct census_rowdef *row, int ring,
 		     const struct census_params *p, struct census_cell *out);
+
+/* trace.c: a tracefs session around one cell (NULL with err when none) */
+struct trace_session;
+struct trace_session *census_trace_start(char *err, size_t len);
+void census_trace_stop(struct trace_session *s, const char *err, struct census_cell *c);
 
 /* classify.c */
 void census_cell_classify(const struct census_rowres *r, struct census_cell *c, int vendor);

@@ -32,6 +32,8 @@ static const char census_usage[] =
     "      --timeout S       watchdog per row and ring, seconds (default 20)\n"
     "      --kvm PATH        KVM device (default /dev/kvm)\n"
     "      --list            the rows: instruction, group, usual outcome per vendor\n"
+    "      --trace           also the VT-x/AMD-V exit reasons per row and ring, from\n"
+    "                        the kvm:kvm_exit tracepoint (needs tracefs; slower)\n"
     "      --progress        one line per row on stderr\n"
     "  -q, --quiet           no table\n"
     "exit status: 0 every row ran (or was skipped as unsupported), 1 a row failed,\n"
@@ -56,7 +58,8 @@ enum {
 	O_TIMEOUT,
 	O_KVM,
 	O_LIST,
-	O_PROGRESS
+	O_PROGRESS,
+	O_TRACE
 };
 
 static const struct option census_long[] = {
@@ -70,6 +73,7 @@ static const struct option census_long[] = {
     {"warmup", required_argument, 0, O_WARM},
     {"timeout", required_argument, 0, O_TIMEOUT},
     {"kvm", required_argument, 0, O_KVM},
+    {"trace", no_argument, 0, O_TRACE},
     {"list", no_argument, 0, O_LIST},
     {"progress", no_argument, 0, O_PROGRESS},
     {"quiet", no_argument, 0, 'q'},
@@ -148,6 +152,9 @@ static int parse_one(int c, struct census_opts *o)
 		return 0;
 	case O_PROGRESS:
 		o->progress = true;
+		return 0;
+	case O_TRACE:
+		o->p.trace = true;
 		return 0;
 	case 'q':
 		o->quiet = true;
@@ -239,6 +246,7 @@ static int doc_init(struct census_doc *d, const struct census_opts *o, struct kv
 	snprintf(d->tool_version, sizeof(d->tool_version), "%s", EXITBENCH_VERSION);
 	snprintf(d->command_line, sizeof(d->command_line), "%s", o->command_line);
 	utc_now(d->started_utc, sizeof(d->started_utc));
+	d->trace = o->p.trace;
 	d->iterations = o->p.iterations;
 	d->warmup = o->p.warmup;
 	return 0;
@@ -278,6 +286,19 @@ static void progress(const struct census_opts *o, const struct census_rowres *r,
 	fprintf(stderr, "census: %-17s CPL%d %s\n", r->name, k ? 3 : 0, code);
 }
 
+static void run_cell(const struct census_opts *o, struct kvm_sys *kvm,
+		     const struct census_rowdef *row, int ring, struct census_cell *c)
+{
+	struct trace_session *s = NULL;
+	char err[160] = "";
+
+	if (o->p.trace)
+		s = census_trace_start(err, sizeof(err));
+	census_run_cell(kvm, row, ring, &o->p, c);
+	if (o->p.trace)
+		census_trace_stop(s, err, c);
+}
+
 static unsigned int run_rows(const struct census_opts *o, struct kvm_sys *kvm, struct census_doc *d)
 {
 	unsigned int failed = 0;
@@ -295,7 +316,7 @@ static unsigned int run_rows(const struct census_opts *o, struct kvm_sys *kvm, s
 					 "not asked for (--ring %d)", o->p.only_ring);
 				continue;
 			}
-			census_run_cell(kvm, &census_rows[i], k ? 3 : 0, &o->p, &r->cell[k]);
+			run_cell(o, kvm, &census_rows[i], k ? 3 : 0, &r->cell[k]);
 			census_cell_classify(r, &r->cell[k], census_vendor(&d->host));
 			failed += r->cell[k].status == CS_FAILED;
 			progress(o, r, k);

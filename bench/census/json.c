@@ -29,6 +29,17 @@ static json_t *cost_json(const struct census_cell *c)
 				   : "the row's code");
 }
 
+/* --trace: kvm_exit reasons over the cell's whole VM. */
+static json_t *reasons_json(const struct census_cell *c)
+{
+	json_t *counts = json_object();
+
+	for (unsigned int i = 0; i < c->nreasons; i++)
+		json_object_set_new(counts, c->reasons[i].name,
+				    json_integer((json_int_t)c->reasons[i].count));
+	return json_pack("{s:s, s:o}", "error", c->trace_error, "counts", counts);
+}
+
 static json_t *cell_json(const struct census_cell *c)
 {
 	json_t *o = json_pack("{s:i, s:s, s:s}", "ring", c->ring, "status",
@@ -42,6 +53,8 @@ static json_t *cell_json(const struct census_cell *c)
 	json_object_set_new(o, "matches_hint",
 			    c->hint[0] && c->status == CS_OK ? json_boolean(!strcmp(c->hint, code))
 							     : json_null());
+	if (c->traced)
+		json_object_set_new(o, "exit_reasons", reasons_json(c));
 	if (c->status != CS_OK)
 		return o;
 	st = json_object();
@@ -85,15 +98,15 @@ static json_t *doc_json(const struct census_doc *d)
 
 	for (unsigned int i = 0; i < d->nrows; i++)
 		json_array_append_new(rows, row_json(&d->rows[i]));
-	return json_pack("{s:s, s:{s:s, s:s, s:s}, s:s, s:s, s:b, s:s, s:O, s:b, s:{s:I, s:I, "
-			 "s:s, s:s}, s:s, s:o}",
-			 "schema", CENSUS_SCHEMA, "tool", "name", "exitbench", "version",
-			 d->tool_version, "command_line", d->command_line, "started_utc",
-			 d->started_utc, "finished_utc", d->finished_utc, "partial", d->partial,
-			 "partial_reason", d->partial_reason, "host", (json_t *)d->host_json,
-			 "host_cpu_umip", d->host_umip, "options", "iterations",
-			 (json_int_t)d->iterations, "warmup", (json_int_t)d->warmup, "timer",
-			 d->timer, "timer_note", d->timer_note, "units", "tsc_ticks", "rows", rows);
+	return json_pack(
+	    "{s:s, s:{s:s, s:s, s:s}, s:s, s:s, s:b, s:s, s:O, s:b, s:{s:I, s:I, "
+	    "s:s, s:s, s:b}, s:s, s:o}",
+	    "schema", CENSUS_SCHEMA, "tool", "name", "exitbench", "version", d->tool_version,
+	    "command_line", d->command_line, "started_utc", d->started_utc, "finished_utc",
+	    d->finished_utc, "partial", d->partial, "partial_reason", d->partial_reason, "host",
+	    (json_t *)d->host_json, "host_cpu_umip", d->host_umip, "options", "iterations",
+	    (json_int_t)d->iterations, "warmup", (json_int_t)d->warmup, "timer", d->timer,
+	    "timer_note", d->timer_note, "trace", d->trace, "units", "tsc_ticks", "rows", rows);
 }
 
 static int dump(FILE *f, const void *arg)
@@ -190,6 +203,25 @@ static void read_stats(json_t *st, struct census_cell *c)
 	}
 }
 
+static void read_reasons(json_t *t, struct census_cell *c)
+{
+	const char *k;
+	json_t *v;
+
+	if (!json_is_object(t))
+		return;
+	c->traced = true;
+	snprintf(c->trace_error, sizeof(c->trace_error), "%s",
+		 json_string_value(json_object_get(t, "error")) ?: "");
+	json_object_foreach(json_object_get(t, "counts"), k, v)
+	{
+		if (c->nreasons >= CENSUS_MAX_REASONS || !json_is_integer(v))
+			continue;
+		snprintf(c->reasons[c->nreasons].name, sizeof(c->reasons[0].name), "%s", k);
+		c->reasons[c->nreasons++].count = (uint64_t)json_integer_value(v);
+	}
+}
+
 static int read_cell(struct rd *r, json_t *o, struct census_cell *c)
 {
 	char key[32];
@@ -205,6 +237,7 @@ static int read_cell(struct rd *r, json_t *o, struct census_cell *c)
 	snprintf(c->hint, sizeof(c->hint), "%s", json_string_value(hint) ?: "");
 	if (get_str(r, o, "reason", c->reason, sizeof(c->reason)))
 		return -1;
+	read_reasons(json_object_get(o, "exit_reasons"), c);
 	if (c->status != CS_OK)
 		return 0;
 	if (get_str(r, o, "outcome", key, sizeof(key)) || (oc = census_outcome_from_key(key)) < 0)
@@ -288,12 +321,15 @@ static int read_top(struct rd *r, json_t *doc, struct census_doc *d)
 	d->iterations = (uint64_t)json_integer_value(json_object_get(opt, "iterations"));
 	d->warmup = (uint64_t)json_integer_value(json_object_get(opt, "warmup"));
 	d->host_umip = json_is_true(json_object_get(doc, "host_cpu_umip"));
+	d->trace = json_is_true(json_object_get(opt, "trace"));
 	d->host_json = json_incref(host);
 	census_host_from_json(host, &d->host);
 	for (size_t i = 0; i < json_array_size(rows); i++) {
 		snprintf(r->where, sizeof(r->where), "rows[%zu]", i);
 		if (read_row(r, json_array_get(rows, i), &d->rows[d->nrows]))
 			return -1;
+		d->trace = d->trace || d->rows[d->nrows].cell[0].traced ||
+			   d->rows[d->nrows].cell[1].traced;
 		d->nrows++;
 	}
 	return 0;

@@ -317,6 +317,40 @@ static void equivalence(FILE *f, const struct census_doc *d)
 	fprintf(f, ") costs an exit's round trip.\n\n");
 }
 
+static void reasons_cell(FILE *f, const struct census_cell *c)
+{
+	if (c->trace_error[0])
+		fprintf(f, " not traced: %s |", c->trace_error);
+	else
+		for (unsigned int i = 0; i <= c->nreasons; i++)
+			fprintf(f, i < c->nreasons ? "%s%s %llu" : " |", i ? ", " : " ",
+				i < c->nreasons ? c->reasons[i].name : "",
+				i < c->nreasons ? (unsigned long long)c->reasons[i].count : 0ULL);
+}
+
+/* --trace: the kvm_exit reasons of each cell's whole VM. */
+static void exit_reasons(FILE *f, const struct census_doc *d)
+{
+	if (!d->trace)
+		return;
+	fprintf(f,
+		"## VT-x/AMD-V exit reasons (`--trace`)\n\n"
+		"From the `kvm:kvm_exit` tracepoint, counted over each cell's whole VM: its "
+		"setup, the observation run, the doorbells, the %llu warm-up and %llu timed "
+		"runs. The row's own reason is the one counted about %llu times; the rest is "
+		"the harness (`io`/`npf` doorbells, the setup's register reads).\n\n"
+		"| row | CPL0 | CPL3 |\n|---|---|---|\n",
+		(unsigned long long)d->warmup, (unsigned long long)d->iterations,
+		(unsigned long long)(d->warmup + d->iterations + 1));
+	for (unsigned int i = 0; i < d->nrows; i++) {
+		fprintf(f, "| `%s` |", d->rows[i].name);
+		reasons_cell(f, &d->rows[i].cell[0]);
+		reasons_cell(f, &d->rows[i].cell[1]);
+		fprintf(f, "\n");
+	}
+	fprintf(f, "\n");
+}
+
 static bool differs(const struct census_rowres *r)
 {
 	for (int k = 0; k < 2; k++) {
@@ -375,6 +409,7 @@ int census_md(const struct census_doc *d, FILE *f)
 	table(f, d, "evil17", "The evil 17 (their 64-bit forms)");
 	table(f, d, "classic", "The classic privileged and sensitive instructions");
 	table(f, d, "umip", "UMIP: the later answer (the guest sets CR4.UMIP)");
+	exit_reasons(f, d);
 	notes(f, d);
 	return ferror(f) ? -1 : 0;
 }

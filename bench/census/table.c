@@ -9,7 +9,8 @@
  * reports where a host differs, it does not enforce them.  The other
  * vendor's hypercall instruction raises #UD, which KVM intercepts and
  * emulates; its emulator refuses it at CPL3 (#GP), where the native one
- * exits and returns -KVM_EPERM.
+ * exits and returns -KVM_EPERM.  On AMD-V, KVM intercepts #UD itself
+ * (to patch hypercalls), so every #UD there is an exit first: kvm+#UD.
  */
 #include <string.h>
 
@@ -122,9 +123,9 @@ const struct census_rowdef census_rows[] = {
     {R(invlpg), CG_CLASSIC, "invlpg m", "invalidate one TLB entry", true, false, OBS_NONE,
      PRIV_NONE},
     {R(monitor), CG_CLASSIC, "monitor", "arm address monitoring", true, true, OBS_NONE,
-     H("kvm", "#UD", "kvm", "#UD")},
+     H("kvm", "#UD", "kvm", "kvm+#UD")},
     {R(mwait), CG_CLASSIC, "mwait", "wait (monitor armed and triggered first, untimed)", true, true,
-     OBS_NONE, H("kvm", "#UD", "kvm", "#UD")},
+     OBS_NONE, H("kvm", "#UD", "kvm", "kvm+#UD")},
     {R(pause), CG_CLASSIC, "pause", "spin-loop hint (one, not a loop)", false, false, OBS_NONE,
      NONE},
     {R(vmcall), CG_CLASSIC, "vmcall", "hypercall, Intel's (nr 0x7ead: none)", true, true, OBS_HCALL,
