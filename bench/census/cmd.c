@@ -206,20 +206,6 @@ static void list_rows(void)
 	}
 }
 
-/* host.lab: the lab's facts, when this runs inside `exitbench lab` and the
- * host object does not carry them yet. */
-static void add_lab_facts(json_t *host)
-{
-	const char *path = getenv("EXITBENCH_LAB");
-	json_t *lab;
-
-	if (!path || !*path || json_object_get(host, "lab"))
-		return;
-	lab = json_load_file(path, 0, NULL);
-	if (lab)
-		json_object_set_new(host, "lab", lab);
-}
-
 static bool host_has_umip(void)
 {
 	unsigned int a, b, c, d;
@@ -239,7 +225,6 @@ static int doc_init(struct census_doc *d, const struct census_opts *o, struct kv
 		errno = ENOMEM;
 		return mvm_fail("build the host labels");
 	}
-	add_lab_facts(d->host_json);
 	census_host_from_json(d->host_json, &d->host);
 	snprintf(d->host.slug, sizeof(d->host.slug), "%s", hi->microarch_slug);
 	d->host_umip = host_has_umip();
