@@ -50,6 +50,7 @@ int cmd_info(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_census(int argc, char **argv);
 int cmd_lab(int argc, char **argv);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench/census/census.h"
 #include "bench/cli.h"
 #include "bench/compare.h"
 
@@ -30,6 +31,8 @@ static const char compare_usage[] =
     "                        (warns on stderr, compares the common classes)\n"
     "  Files of different method versions or platforms (bare-metal, nested, emulated,\n"
     "  software) are never compared; different builds are compared, with a note.\n"
+    "  Two census files (exitbench census --json): the rows whose outcome changed,\n"
+    "  exit 1 when one did (docs/census.md).\n"
     "exit status: 0 no class slower, 1 a class slower beyond the threshold,\n"
     "2 usage or input error (also: the files are not comparable)\n";
 
@@ -228,7 +231,11 @@ int cmd_compare(int argc, char **argv)
 {
 	struct compare_opts o;
 	struct comparison *c;
-	int st = parse_compare(argc, argv, &o);
+	int st;
+
+	if (census_compare_wanted(argc, argv)) /* census files: bench/census/compare.c */
+		return census_cmd_compare(argc, argv);
+	st = parse_compare(argc, argv, &o);
 
 	if (st)
 		return st;

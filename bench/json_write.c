@@ -295,3 +295,9 @@ int result_write_json(const struct run_result *r, const char *path, bool no_clob
 	json_decref(doc);
 	return ret;
 }
+
+/* The host object of a result, for other documents (exitbench census). */
+json_t *result_host_json(const struct host_info *h)
+{
+	return host_json(h);
+}

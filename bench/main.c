@@ -18,6 +18,7 @@ static const struct {
     {"check", cmd_check, "functional checks that exit paths behave (pass/fail each)"},
     {"trace", cmd_trace, "exits of running VMs by reason, from the kvm:* tracepoints"},
     {"report", cmd_report, "Markdown tables and gnuplot plots from result files"},
+    {"census", cmd_census, "each sensitive instruction at CPL0 and CPL3: fault, exit or none"},
     {"lab", cmd_lab, "boot a kernel in QEMU with its KVM module and run a command inside"},
 };
 

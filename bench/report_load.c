@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "bench/census/census.h"
 #include "bench/platform/platform.h"
 #include "bench/report.h"
 #include "bench/uarch.h"
@@ -70,7 +71,8 @@ static int scan_dir(const char *dir, struct pathlist *l)
 			ret = mvm_fail_errno("--all: stat %s", path);
 		} else if (S_ISDIR(st.st_mode)) {
 			ret = scan_dir(path, l);
-		} else if (S_ISREG(st.st_mode) && ends_with_json(e->d_name)) {
+		} else if (S_ISREG(st.st_mode) && ends_with_json(e->d_name) &&
+			   !census_is_census_file(e->d_name)) { /* census: report_md.c */
 			ret = pathlist_add(l, path);
 		}
 	}

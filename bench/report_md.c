@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench/census/census.h"
 #include "bench/report.h"
 
 #define MAX_NAMES 128
@@ -432,6 +433,7 @@ static int md_fill(FILE *f, const void *arg)
 	cdfs(f, r);
 	breakdown(f, r);
 	published(f, r);
+	census_report_section(f, r->o->hosts_dir, r->o->out_dir);
 	fprintf(f, "## Plots\n\n");
 	if (r->plots)
 		fprintf(f, "Drawn by gnuplot from the data files in `plots/` with the scripts in "

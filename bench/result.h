@@ -38,6 +38,10 @@ void result_print_table(const struct run_result *r, FILE *out);
 int result_write_csv(const struct run_result *r, const char *path);
 int result_write_markdown(const struct run_result *r, const char *path);
 
+/* The `host` object of the result (a jansson json_t), for other documents. */
+struct json_t;
+struct json_t *result_host_json(const struct host_info *h);
+
 /* mkdir -p of path's parents, and of path itself with include_last. */
 int mkdir_parents(const char *path, bool include_last);
 

@@ -4,6 +4,7 @@
  * the timed loop of one operation (every iteration timed on its own), ring
  * DONE.  Exceptions ring ABORT with the vector and RIP.
  */
+#include "guests/census_protocol.h"
 #include "guests/guest.h"
 
 void guest_main(volatile struct mailbox *mb);
@@ -11,6 +12,9 @@ void guest_trap(u64 *frame);
 void enter_ring3(void (*fn)(void), u64 rsp);
 /* exitbench check: functional checks (guests/checks.c), ops >= OP_CHECK_BASE. */
 void check_main(volatile struct mailbox *mb);
+/* exitbench census (guests/census.c): OP_CENSUS, and its exception hook. */
+void census_main(volatile struct mailbox *mb);
+int census_trap(u64 *frame);
 
 volatile u64 guest_expected_vector = ~0ULL, guest_expected_len, guest_exceptions_seen;
 volatile u64 *guest_aux; /* second per-iteration series, when the op has one */
@@ -51,6 +55,8 @@ void guest_trap(u64 *frame)
 {
 	u64 *hw = frame + 15;
 
+	if (census_trap(frame))
+		return;
 	if (hw[0] >= 32) {
 		guest_interrupt(hw[0]);
 		skip_shadowed_hlt(hw);
@@ -136,6 +142,8 @@ void guest_main(volatile struct mailbox *mb)
 	if (mb->magic != MAILBOX_MAGIC)
 		guest_abort(ABORT_BAD_ARGS, mb->magic, 0, 0);
 	special_ops(mb);
+	if (mb->op == OP_CENSUS)
+		census_main(mb);
 	if (mb->op >= OP_CHECK_BASE)
 		check_main(mb);
 	rdtscp_ok = mb->timer == TIMER_RDTSCP;
