@@ -80,6 +80,7 @@ enum cmp_diff_kind {
 	CMP_DIFF_CLASSES,  /* refused without --force */
 	CMP_DIFF_METHOD,   /* refused, even with --force: different quantities */
 	CMP_DIFF_PLATFORM, /* refused, even with --force: different quantities */
+	CMP_DIFF_UNITS,	   /* refused, even with --force: ticks vs instructions */
 	CMP_DIFF_NOTE	   /* shown, never refused (build, kernel, microcode, options) */
 };
 
@@ -102,7 +103,8 @@ static inline bool cmp_diff_refused(const struct cmp_diff *d)
 /* Refused whatever the options: the files measure different things. */
 static inline bool cmp_diff_hard(const struct cmp_diff *d)
 {
-	return d->kind == CMP_DIFF_METHOD || d->kind == CMP_DIFF_PLATFORM;
+	return d->kind == CMP_DIFF_METHOD || d->kind == CMP_DIFF_PLATFORM ||
+	       d->kind == CMP_DIFF_UNITS;
 }
 
 /* ---- the command (cmd_compare.c) and its outputs (compare_out.c) ---- */
@@ -134,6 +136,7 @@ struct cmp_entry {
 	char why[300];		      /* not compared: why */
 	struct cmp_result r;
 	bool unverified_b, unverified_n;	       /* in any file of that side */
+	bool exact; /* instruction counts whose body has no spread: compared exactly */
 	double runs_b[MAX_REPEAT], runs_n[MAX_REPEAT]; /* run medians of every file */
 	unsigned int nruns_b, nruns_n;
 };

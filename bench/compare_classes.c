@@ -85,6 +85,29 @@ static int gather(const struct side *s, const char *name, const struct rf_class 
 	return 0;
 }
 
+/* Under bochs a tick is one emulated instruction and a class's body (p10 to
+ * p90) is often a single count: then there is no noise to estimate, and any
+ * change of one instruction is a verdict (docs/compare.md). */
+static bool exact_counts(const struct cmp_entry *e)
+{
+	return !strcmp(e->fb->units, "emulated_instructions") &&
+	       !strcmp(e->fn->units, "emulated_instructions") && e->b->p10 == e->b->p90 &&
+	       e->n->p10 == e->n->p90;
+}
+
+static void compare_exact(struct cmp_entry *e)
+{
+	struct cmp_result *r = &e->r;
+
+	memset(r, 0, sizeof(*r));
+	r->base = e->b->median;
+	r->new_ = e->n->median;
+	r->change = r->ci_lo = r->ci_hi = r->new_ - r->base;
+	r->change_pct = r->ci_lo_pct = r->ci_hi_pct = 100 * r->change / r->base;
+	r->verdict = r->change > 0 ? CMP_SLOWER : r->change < 0 ? CMP_FASTER : CMP_SAME;
+	e->exact = true;
+}
+
 static int compare_one(struct comparison *c, const struct side *b, const struct side *n,
 		       struct cmp_entry *e)
 {
@@ -100,6 +123,10 @@ static int compare_one(struct comparison *c, const struct side *b, const struct 
 	if (gather(b, e->name, &e->b, &e->fb, e->runs_b, &e->nruns_b, &e->unverified_b) ||
 	    gather(n, e->name, &e->n, &e->fn, e->runs_n, &e->nruns_n, &e->unverified_n))
 		return -1;
+	if (exact_counts(e)) {
+		compare_exact(e);
+		goto counted;
+	}
 	cmp_sample_from_rf(e->b, &sb);
 	cmp_sample_from_rf(e->n, &sn);
 	sb.run_medians = e->nruns_b >= 2 ? e->runs_b : NULL;
@@ -109,6 +136,7 @@ static int compare_one(struct comparison *c, const struct side *b, const struct 
 	if (cmp_compare(&sb, &sn, c->threshold_used_pct, cmp_class_seed(e->name), CMP_RESAMPLES,
 			&e->r))
 		return mvm_fail("class %s: %s", e->name, mvm_error());
+counted:
 	e->compared = true;
 	c->slower += e->r.verdict == CMP_SLOWER;
 	c->faster += e->r.verdict == CMP_FASTER;

@@ -17,8 +17,9 @@ const char *cmp_entry_flags(const struct cmp_entry *e)
 			: e->unverified_n		   ? "unverified in new"
 							   : "";
 
-	snprintf(buf, sizeof(buf), "%s%s%s", u, *u && e->r.wide ? "; " : "",
-		 e->r.wide ? "wide interval" : "");
+	snprintf(buf, sizeof(buf), "%s%s%s%s%s", u, *u && e->r.wide ? "; " : "",
+		 e->r.wide ? "wide interval" : "", *u && e->exact ? "; " : "",
+		 e->exact ? "exact count" : "");
 	return buf;
 }
 

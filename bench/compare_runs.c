@@ -80,6 +80,7 @@ unsigned int cmp_run_diffs(const struct rf_run *a, const struct rf_run *b, struc
 	snprintf(mb, sizeof(mb), "%d", b->method_version);
 	add(&ds, CMP_DIFF_METHOD, "tool.method_version", ma, mb);
 	add(&ds, CMP_DIFF_PLATFORM, "host.platform", a->platform, b->platform);
+	add(&ds, CMP_DIFF_UNITS, "units", a->units, b->units);
 
 	add(&ds, CMP_DIFF_HOST, "host.hostname", a->hostname, b->hostname);
 	add(&ds, CMP_DIFF_HOST, "host.cpu.vendor", a->vendor, b->vendor);

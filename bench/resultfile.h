@@ -62,6 +62,7 @@ struct rf_run {
 	char hypervisor[16];  /* host.kvm.hypervisor: CPUID 0x40000000 signature */
 	char platform[16];    /* host.platform, else bench/platform/platform.h's rule */
 	bool guest_seen;      /* microcode, microarch, mitigations are a guest's view */
+	char units[24];	      /* "tsc_ticks" or "emulated_instructions" (bochs) */
 };
 
 /* 0, or -1 with mvm_error() = "<path>: <field>: <what is wrong>"

@@ -72,10 +72,24 @@ static int read_platform(const char *path, json_t *host, struct rf_run *out)
 	return 0;
 }
 
+/* What a tick is: a TSC tick, or (bochs) one emulated instruction. */
+static int read_units(const char *path, json_t *doc, struct rf_run *out)
+{
+	if (opt_str(path, "units", json_object_get(doc, "units"), out->units, sizeof(out->units)))
+		return -1;
+	if (!out->units[0])
+		snprintf(out->units, sizeof(out->units), "tsc_ticks");
+	if (strcmp(out->units, "tsc_ticks") && strcmp(out->units, "emulated_instructions"))
+		return mvm_fail("%s: units: \"%s\", expected tsc_ticks or emulated_instructions",
+				path, out->units);
+	return 0;
+}
+
 int resultfile_labels(const char *path, json_t *doc, struct rf_run *out)
 {
 	return read_method(path, json_object_get(doc, "tool"), out) ||
-		       read_platform(path, json_object_get(doc, "host"), out)
+		       read_platform(path, json_object_get(doc, "host"), out) ||
+		       read_units(path, doc, out)
 		   ? -1
 		   : 0;
 }
