@@ -135,7 +135,7 @@ struct cmp_entry {
 	bool compared;		      /* ok in every file: r is set */
 	char why[300];		      /* not compared: why */
 	struct cmp_result r;
-	bool unverified_b, unverified_n;	       /* in any file of that side */
+	bool unverified_b, unverified_n; /* in any file of that side */
 	bool exact; /* instruction counts whose body has no spread: compared exactly */
 	double runs_b[MAX_REPEAT], runs_n[MAX_REPEAT]; /* run medians of every file */
 	unsigned int nruns_b, nruns_n;
