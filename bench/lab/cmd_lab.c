@@ -350,10 +350,9 @@ static int finish(const struct lab *lab, int end, double wall)
 	read_line(lab, "lab-error", err, sizeof(err));
 	read_line(lab, "status", status, sizeof(status));
 	if (end == LAB_END_TIMEOUT)
-		fprintf(stderr,
-			"exitbench lab: %s did not finish in %u s; see %s (vCPU registers "
-			"at the end)\n",
-			lab->o->argv[0], lab->o->timeout_s, log);
+		fprintf(stderr, "exitbench lab: %s did not finish in %u s; see %s%s\n",
+			lab->o->argv[0], lab->o->timeout_s, log,
+			lab->o->bochs ? " (the guest's console)" : " (vCPU registers at the end)");
 	else if (end == LAB_END_SIGNAL)
 		fprintf(stderr, "exitbench lab: interrupted by signal %d; guest stopped\n",
 			lab_signalled());
