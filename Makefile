@@ -6,6 +6,7 @@
 #   make report     tables and plots from results/
 #   make deps       install the Debian packages the project needs
 #   make lint       cppcheck + clang-format check
+#   make hw         the kernel module of `exitbench hw` (docs/hw.md); KDIR=... for another kernel
 # V=1 shows full commands.
 
 CC      ?= cc
@@ -131,6 +132,17 @@ lab-soak: $(O)/exitbench
 
 asan:
 	$(MAKE) O=build-asan SAN='-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' CFLAGS='-O1 -g'
+
+# make hw: the minimal VT-x/AMD-V monitor, an out-of-tree module built in
+# $(O)/hw/ against KDIR (default: the running kernel's headers).
+KDIR ?= /lib/modules/$(shell uname -r)/build
+.PHONY: hw
+hw:
+	$(Q)scripts/install-deps.sh hw
+	$(Q)test -f $(KDIR)/Makefile || { echo "make hw: no kernel headers at $(KDIR) (Debian: linux-headers-$$(uname -r); or KDIR=/lib/modules/VERSION/build)" >&2; exit 2; }
+	@mkdir -p $(O)/hw && cp minivmm/hw/Kbuild minivmm/hw/*.[chS] $(O)/hw/
+	$(MAKE) -C $(KDIR) M=$(abspath $(O)/hw) modules
+	@echo "module: $(O)/hw/exitbench_hw.ko"
 
 .PHONY: scripts-deps
 scripts-deps:

@@ -1,12 +1,14 @@
 #!/bin/sh
 # Installs the Debian packages exitbench needs, only those missing.
 # Idempotent: with everything present it runs no apt-get at all.
+# `install-deps.sh hw` adds the kernel headers that `make hw` needs.
 set -eu
 
 PKGS="gcc libc6-dev make pkg-config binutils libjansson-dev libtracefs-dev libtraceevent-dev \
 libpfm4-dev gnuplot-nox perl qemu-system-x86 cppcheck clang-format \
 linux-image-amd64 busybox-static libcpanel-json-xs-perl \
 bochs bochsbios grub-pc-bin grub-common xorriso mtools"
+[ "${1:-}" = hw ] && PKGS="$PKGS linux-headers-amd64"
 
 missing=""
 for p in $PKGS; do
