@@ -175,10 +175,10 @@ report: $(O)/exitbench
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--inline-suppr --suppress=missingIncludeSystem -I. minivmm bench trace tests
-	clang-format --dry-run --Werror $(wildcard */*.c */*.h bench/*/*.c bench/*/*.h)
+	clang-format --dry-run --Werror $(wildcard */*.c */*.h bench/*/*.c bench/*/*.h minivmm/hw/*.[ch])
 
 format:
-	clang-format -i $(wildcard */*.c */*.h bench/*/*.c bench/*/*.h)
+	clang-format -i $(wildcard */*.c */*.h bench/*/*.c bench/*/*.h minivmm/hw/*.[ch])
 
 clean:
 	rm -rf build build-asan

@@ -52,5 +52,6 @@ int cmd_trace(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_census(int argc, char **argv);
 int cmd_lab(int argc, char **argv);
+int cmd_hw(int argc, char **argv);
 
 #endif

@@ -212,6 +212,10 @@ static json_t *class_json(const struct class_result *c, bool no_time)
 		json_object_set_new(o, "perf", perfctr_json(c->perf, c->iterations));
 	if (c->trace.on)
 		json_object_set_new(o, "trace", trace_json(&c->trace));
+	if (c->has_batch)
+		json_object_set_new(o, "batch",
+				    json_pack("{s:o, s:I}", "mean", num(c->batch_mean), "n",
+					      (json_int_t)c->batch_n));
 	if (c->has_aux)
 		json_object_set_new(o, "aux",
 				    json_pack("{s:s, s:o}", "name", c->cls->aux_name, "stats",
@@ -258,6 +262,8 @@ static json_t *result_json(const struct run_result *r)
 	if (doc) {
 		json_t *opt = json_object_get(doc, "options");
 
+		json_object_set_new(doc, "quantity",
+				    json_string(r->quantity ? r->quantity : "kvm round trip"));
 		json_object_set_new(opt, "repeat", json_integer(r->params.repeat));
 		json_object_set_new(opt, "cpu", pin_json(r->params.cpu));
 		json_object_set_new(opt, "cpu2", pin_json(r->params.cpu2));

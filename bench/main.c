@@ -20,6 +20,7 @@ static const struct {
     {"report", cmd_report, "Markdown tables and gnuplot plots from result files"},
     {"census", cmd_census, "each sensitive instruction at CPL0 and CPL3: fault, exit or none"},
     {"lab", cmd_lab, "boot a kernel in QEMU with its KVM module and run a command inside"},
+    {"hw", cmd_hw, "the bare VT-x/AMD-V round trip, timed by the exitbench_hw module"},
 };
 
 static int usage(FILE *f, int status)

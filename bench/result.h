@@ -13,6 +13,7 @@
 #define RESULT_SCHEMA "exitbench/1"
 
 struct run_result {
+	const char *quantity; /* "hardware round trip" (exitbench hw); NULL: "kvm round trip" */
 	struct host_info host;
 	char command_line[1024];
 	char started_utc[32], finished_utc[32];

@@ -89,6 +89,10 @@ struct class_result {
 	struct breakdown bd;
 	struct perf_set *perf; /* counted around the timed loop (vCPU 0's thread) */
 	struct run_trace trace;
+	/* exitbench hw: back-to-back round trips timed as one (the vmlatency mean) */
+	bool has_batch;
+	double batch_mean;
+	uint64_t batch_n;
 };
 
 struct run_params {

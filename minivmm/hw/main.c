@@ -56,8 +56,7 @@ static bool hw_is_svm(void)
 }
 
 /* One round trip of either backend, or of no guest at all (the null exit). */
-static __always_inline int hw_round_trip(struct hw_cpu *c, bool svm, enum hw_exit exit,
-					 u64 *ticks)
+static __always_inline int hw_round_trip(struct hw_cpu *c, bool svm, enum hw_exit exit, u64 *ticks)
 {
 	u64 t0;
 	int err;
@@ -120,6 +119,7 @@ static int hw_batch(struct hw_run *r)
 	int err;
 
 	r->backend = svm ? HW_SVM : HW_VMX;
+	r->tsc_khz = tsc_khz;
 	r->cpu = get_cpu();
 	local_irq_save(flags);
 	err = svm ? svm_probe(&hw) : vmx_probe(&hw);
@@ -155,13 +155,14 @@ static long hw_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 	r.batch_ticks = r.exits = 0;
 	if (r.exit >= HW_NEXITS || r.count > HW_MAX_BATCH || r.warmup > HW_MAX_BATCH ||
 	    r.batch > HW_MAX_BATCH)
-		err = hw_fail(&hw, -EINVAL, "bad request: exit %u, count %u, warmup %u, batch %u "
-					    "(at most %u each)",
+		err = hw_fail(&hw, -EINVAL,
+			      "bad request: exit %u, count %u, warmup %u, batch %u "
+			      "(at most %u each)",
 			      r.exit, r.count, r.warmup, r.batch, HW_MAX_BATCH);
 	else
 		err = hw_batch(&r);
-	if (!err && r.done && copy_to_user(u64_to_user_ptr(r.samples), hw_samples,
-					    r.done * sizeof(u64)))
+	if (!err && r.done &&
+	    copy_to_user(u64_to_user_ptr(r.samples), hw_samples, r.done * sizeof(u64)))
 		err = hw_fail(&hw, -EFAULT, "copying %u samples to user space failed", r.done);
 	r.error = err;
 	memcpy(r.msg, hw_msg, sizeof(r.msg));
@@ -172,16 +173,16 @@ static long hw_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 }
 
 static const struct file_operations hw_fops = {
-	.owner = THIS_MODULE,
-	.unlocked_ioctl = hw_ioctl,
-	.compat_ioctl = compat_ptr_ioctl,
+    .owner = THIS_MODULE,
+    .unlocked_ioctl = hw_ioctl,
+    .compat_ioctl = compat_ptr_ioctl,
 };
 
 static struct miscdevice hw_dev = {
-	.minor = MISC_DYNAMIC_MINOR,
-	.name = "exitbench_hw",
-	.fops = &hw_fops,
-	.mode = 0600,
+    .minor = MISC_DYNAMIC_MINOR,
+    .name = "exitbench_hw",
+    .fops = &hw_fops,
+    .mode = 0600,
 };
 
 static void hw_free(void)

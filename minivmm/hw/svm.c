@@ -21,9 +21,9 @@
 #include "hw.h"
 
 #define VM_CR_SVMDIS (1ULL << 4)
-#define CPUID_SVM (1U << 2)	  /* CPUID 0x80000001 ECX */
-#define IOPM_ORDER 2		  /* 12 KB used */
-#define MSRPM_ORDER 1		  /* 8 KB */
+#define CPUID_SVM    (1U << 2) /* CPUID 0x80000001 ECX */
+#define IOPM_ORDER   2	       /* 12 KB used */
+#define MSRPM_ORDER  1	       /* 8 KB */
 
 int svm_alloc(struct hw_cpu *c)
 {

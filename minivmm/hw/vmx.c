@@ -21,8 +21,8 @@
 
 #include "hw.h"
 
-#define CPUID_VMX (1U << 5) /* CPUID 1 ECX */
-#define AR_UNUSABLE (1U << 16)
+#define CPUID_VMX	(1U << 5) /* CPUID 1 ECX */
+#define AR_UNUSABLE	(1U << 16)
 #define BASIC_TRUE_CTLS (1ULL << 55)
 
 int vmx_alloc(struct hw_cpu *c)
@@ -106,7 +106,7 @@ static u64 tr_base(const struct desc_ptr *gdt, u16 tr)
 {
 	const u8 *d = (const u8 *)gdt->address + (tr & ~7);
 
-	return (u64)(d[2] | d[3] << 8 | d[4] << 16 | (u32)d[7] << 24) | (u64)*(const u32 *)(d + 8)
+	return (u64)(d[2] | d[3] << 8 | d[4] << 16 | (u32)d[7] << 24) | (u64) * (const u32 *)(d + 8)
 									    << 32;
 }
 
@@ -247,8 +247,9 @@ int vmx_on(struct hw_cpu *c, enum hw_exit exit)
 	savesegment(fs, c->fs_sel);
 	savesegment(gs, c->gs_sel);
 	if ((c->fs_sel | c->gs_sel) & 7)
-		return hw_fail(c, -EINVAL, "the calling task has non-null FS/GS selectors "
-					   "(a 32-bit task?): run exitbench as a 64-bit program");
+		return hw_fail(c, -EINVAL,
+			       "the calling task has non-null FS/GS selectors "
+			       "(a 32-bit task?): run exitbench as a 64-bit program");
 	rdmsrl(MSR_FS_BASE, c->fs_base);
 	rdmsrl(MSR_GS_BASE, c->gs_base);
 	native_store_gdt((struct desc_ptr *)&c->gdt);
@@ -274,14 +275,20 @@ int vmx_on(struct hw_cpu *c, enum hw_exit exit)
 }
 
 static const char *const vm_insn_error[] = {
-    [1] = "VMCALL in VMX root",	       [2] = "VMCLEAR invalid address",
-    [3] = "VMCLEAR with VMXON pointer",  [4] = "VMLAUNCH non-clear VMCS",
-    [5] = "VMRESUME non-launched VMCS",	 [6] = "VMRESUME after VMXOFF",
+    [1] = "VMCALL in VMX root",
+    [2] = "VMCLEAR invalid address",
+    [3] = "VMCLEAR with VMXON pointer",
+    [4] = "VMLAUNCH non-clear VMCS",
+    [5] = "VMRESUME non-launched VMCS",
+    [6] = "VMRESUME after VMXOFF",
     [7] = "entry with invalid control field(s)",
     [8] = "entry with invalid host-state field(s)",
-    [9] = "VMPTRLD invalid address",	 [10] = "VMPTRLD with VMXON pointer",
-    [11] = "VMPTRLD incorrect revision", [12] = "VMREAD/VMWRITE unsupported field",
-    [13] = "VMWRITE read-only field",	 [15] = "VMXON in VMX root",
+    [9] = "VMPTRLD invalid address",
+    [10] = "VMPTRLD with VMXON pointer",
+    [11] = "VMPTRLD incorrect revision",
+    [12] = "VMREAD/VMWRITE unsupported field",
+    [13] = "VMWRITE read-only field",
+    [15] = "VMXON in VMX root",
     [16] = "entry with invalid executive-VMCS pointer",
     [26] = "entry with events blocked by MOV SS",
 };
