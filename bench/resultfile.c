@@ -472,6 +472,9 @@ static int read_host(const struct rd *top, json_t *doc, struct rf_run *out)
 	    get_str(&rk, kvm, "module", out->kvm_module, sizeof(out->kvm_module)) ||
 	    get_bool(&rk, kvm, "nested", &out->nested))
 		return -1;
+	if (json_is_string(json_object_get(kvm, "hypervisor")))
+		snprintf(out->hypervisor, sizeof(out->hypervisor), "%s",
+			 json_string_value(json_object_get(kvm, "hypervisor")));
 	return 0;
 }
 
@@ -513,6 +516,11 @@ static int read_top(const struct rd *r, json_t *doc, struct rf_run *out)
 	    get_str(&sr, tool, "command_line", out->command_line, sizeof(out->command_line)) ||
 	    get_str(r, doc, "started_utc", out->started_utc, sizeof(out->started_utc)) ||
 	    get_bool(r, doc, "partial", &out->partial) || read_host(r, doc, out))
+		return -1;
+	/* optional: files written before the key existed are KVM round trips */
+	snprintf(out->quantity, sizeof(out->quantity), "kvm round trip");
+	if (json_object_get(doc, "quantity") &&
+	    get_str(r, doc, "quantity", out->quantity, sizeof(out->quantity)))
 		return -1;
 	opt = need(r, doc, "options", is_object, "an object");
 	if (!opt)

@@ -49,6 +49,10 @@ struct rf_run {
 	unsigned int family, model, stepping;
 	char kernel_release[128], backend[16], kvm_module[32];
 	bool nested, partial;
+	char hypervisor[16]; /* host.kvm.hypervisor, "" when absent */
+	/* "kvm round trip" (exitbench run; also when the key is absent) or
+	 * "hardware round trip" (exitbench hw) */
+	char quantity[32];
 	uint64_t tsc_khz;
 	char timer[64];
 	bool quick;	    /* options.quick */

@@ -19,6 +19,23 @@ expect_usage "no device" "open $TMP/nodev: No such file or directory (load the m
 expect_usage "--load of a missing file" "open $TMP/no.ko: No such file or directory" \
 	hw --load "$TMP/no.ko"
 
+# The generation chart: a result with quantity "hardware round trip" goes to
+# the exitbench hw series (index 6), the same run as a KVM round trip to a
+# KVM-round-trip series (3-5), never the other way round.
+BASE=$ROOT/results/hosts/emerald-rapids/vm-2026-11-28T13-49-11Z.json
+perl -MJSON::PP -e 'local $/; my $j = JSON::PP->new->decode(<STDIN>);
+	$j->{quantity} = "hardware round trip"; $j->{host}{hostname} = "hwfixture";
+	print JSON::PP->new->encode($j)' <"$BASE" >"$TMP/hwfix.json"
+run report "$BASE" "$TMP/hwfix.json" -o "$TMP/rep" --scripts "$ROOT/scripts" --quiet
+series() { # LABEL-PREFIX: the gnuplot indices of the cpuid points with that label
+	awk -v p="\"$1 " '/^# index/ {i = $3} !/^#/ && index($0, p) && /: cpuid/ {print i}' \
+		"$TMP/rep/plots/generations.dat" | tr -d : | sort -u | tr '\n' ' '
+}
+ok $([ "$RC" -eq 0 ] && [ "$(series hwfixture)" = "6 " ]; echo $?) \
+	"chart: quantity hardware on the exitbench hw series (index: $(series hwfixture); $ERR)"
+ok $([ "$RC" -eq 0 ] && [ "$(series vm)" != "6 " ] && [ -n "$(series vm)" ]; echo $?) \
+	"chart: the same run as a KVM round trip is not on it (index: $(series vm))"
+
 loaded() { grep -q '^exitbench_hw ' /proc/modules; }
 
 finish() { # skip the rest with one reason
