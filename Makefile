@@ -141,7 +141,7 @@ hw:
 	$(Q)scripts/install-deps.sh hw
 	$(Q)test -f $(KDIR)/Makefile || { echo "make hw: no kernel headers at $(KDIR) (Debian: linux-headers-$$(uname -r); or KDIR=/lib/modules/VERSION/build)" >&2; exit 2; }
 	@mkdir -p $(O)/hw && cp minivmm/hw/Kbuild minivmm/hw/*.[chS] $(O)/hw/
-	$(MAKE) -C $(KDIR) M=$(abspath $(O)/hw) modules
+	$(MAKE) -C $(KDIR) M=$(abspath $(O)/hw) O= modules
 	@echo "module: $(O)/hw/exitbench_hw.ko"
 
 .PHONY: scripts-deps

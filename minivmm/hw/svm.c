@@ -62,8 +62,8 @@ int svm_probe(struct hw_cpu *c)
 	if (efer & EFER_SVME)
 		return hw_fail(c, -EBUSY,
 			       "AMD-V is in use on CPU %d (EFER.SVME set): another hypervisor "
-			       "holds it; release it: stop its VMs and `rmmod kvm_amd` (or boot "
-			       "with kvm.enable_virt_at_load=0 where KVM has it)",
+			       "holds it; release it: stop its VMs and `rmmod kvm_amd` (Linux "
+			       ">= 6.12 holds it from load unless kvm.enable_virt_at_load=0)",
 			       raw_smp_processor_id());
 	return 0;
 }

@@ -55,8 +55,8 @@ int vmx_probe(struct hw_cpu *c)
 	if (__read_cr4() & X86_CR4_VMXE)
 		return hw_fail(c, -EBUSY,
 			       "VT-x is in use on CPU %d (CR4.VMXE set): another hypervisor "
-			       "holds it; release it: stop its VMs and `rmmod kvm_intel` (or boot "
-			       "with kvm.enable_virt_at_load=0 where KVM has it)",
+			       "holds it; release it: stop its VMs and `rmmod kvm_intel` (Linux "
+			       ">= 6.12 holds it from load unless kvm.enable_virt_at_load=0)",
 			       raw_smp_processor_id());
 	return 0;
 }
@@ -78,15 +78,17 @@ static u64 vmread(unsigned long field)
 	return val;
 }
 
-static bool vmx_insn(const char *insn, u64 pa)
+enum vmx_op { VMXON, VMCLEAR, VMPTRLD };
+
+static bool vmx_insn(enum vmx_op op, u64 pa)
 {
 	bool fail;
 
-	if (insn[4] == 'o') /* vmxon */
+	if (op == VMXON)
 		asm volatile("vmxon %1; setbe %0" : "=qm"(fail) : "m"(pa) : "cc", "memory");
-	else if (insn[4] == 'e') /* vmclear */
+	else if (op == VMCLEAR)
 		asm volatile("vmclear %1; setbe %0" : "=qm"(fail) : "m"(pa) : "cc", "memory");
-	else /* vmptrld */
+	else
 		asm volatile("vmptrld %1; setbe %0" : "=qm"(fail) : "m"(pa) : "cc", "memory");
 	return !fail;
 }
@@ -214,8 +216,8 @@ static int vmx_vmcs(struct hw_cpu *c)
 	native_store_gdt(&gdt);
 	store_idt(&idt);
 	tr = native_store_tr();
-	if (!vmx_insn("vmclear", virt_to_phys(c->vmcs)) ||
-	    !vmx_insn("vmptrld", virt_to_phys(c->vmcs)))
+	if (!vmx_insn(VMCLEAR, virt_to_phys(c->vmcs)) ||
+	    !vmx_insn(VMPTRLD, virt_to_phys(c->vmcs)))
 		return hw_fail(c, -EIO, "VMCLEAR/VMPTRLD of the VMCS failed");
 	err = vmx_controls(c);
 	if (err)
@@ -262,7 +264,7 @@ int vmx_on(struct hw_cpu *c, enum hw_exit exit)
 	*(u32 *)c->vmxon = (u32)basic & 0x7fffffff; /* revision identifier */
 	*(u32 *)c->vmcs = (u32)basic & 0x7fffffff;
 	cr4_set_bits_irqsoff(X86_CR4_VMXE);
-	if (!vmx_insn("vmxon", virt_to_phys(c->vmxon))) {
+	if (!vmx_insn(VMXON, virt_to_phys(c->vmxon))) {
 		cr4_clear_bits_irqsoff(X86_CR4_VMXE);
 		return hw_fail(c, -EBUSY,
 			       "VMXON failed on CPU %d: another hypervisor may hold VT-x "
@@ -355,7 +357,7 @@ void vmx_off(struct hw_cpu *c)
 {
 	if (!c->on)
 		return;
-	vmx_insn("vmclear", virt_to_phys(c->vmcs));
+	vmx_insn(VMCLEAR, virt_to_phys(c->vmcs));
 	asm volatile("vmxoff" ::: "cc", "memory");
 	cr4_clear_bits_irqsoff(X86_CR4_VMXE);
 	c->on = false;
