@@ -160,6 +160,8 @@ int report_write_markdown(struct report *r);
 /* snprintf into a path buffer; -1 (ENAMETOOLONG, mvm_error()) instead of truncating. */
 int report_path(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void md_escape(FILE *f, const char *s);
+/* report_hw.c: hardware round trip, KVM's share, VMM legs, per host and class. */
+void report_decomposition(FILE *f, const struct report *r);
 void gp_quote(FILE *f, const char *s);
 void class_file_name(const char *cls, char *buf, size_t len);
 

@@ -430,6 +430,7 @@ static int md_fill(FILE *f, const void *arg)
 		group_table(f, r, from, report_group_end(r, from));
 	if (generations(f, r))
 		return -1;
+	report_decomposition(f, r);
 	cdfs(f, r);
 	breakdown(f, r);
 	published(f, r);

@@ -36,6 +36,20 @@ ok $([ "$RC" -eq 0 ] && [ "$(series hwfixture)" = "6 " ]; echo $?) \
 ok $([ "$RC" -eq 0 ] && [ "$(series vm)" != "6 " ] && [ -n "$(series vm)" ]; echo $?) \
 	"chart: the same run as a KVM round trip is not on it (index: $(series vm))"
 
+# The decomposition: the same host with both quantities gets one row per
+# KVM class, with KVM's share and, for pio_user, the VMM legs.
+perl -MJSON::PP -e 'local $/; my $j = JSON::PP->new->decode(<STDIN>);
+	$j->{quantity} = "hardware round trip"; $j->{started_utc} = "2026-11-28T14:00:00Z";
+	my ($c) = grep { $_->{name} eq "cpuid" } @{$j->{classes}};
+	$j->{classes} = [grep { $_->{name} =~ /^(null|cpuid)$/ } @{$j->{classes}}];
+	push @{$j->{classes}}, {%$c, name => "out"};
+	print JSON::PP->new->encode($j)' <"$BASE" >"$TMP/hwsame.json"
+run report "$BASE" "$TMP/hwsame.json" -o "$TMP/rep2" --scripts "$ROOT/scripts" --quiet
+rows=$(sed -n '/^## Hardware round trip and KVM/,/^## Latency/p' "$TMP/rep2/README.md" | grep -c '^| vm ')
+legs=$(grep -c '`out` | [0-9]* | `pio_user` | [0-9]* | [0-9-]* | exit_leg [0-9]* · vmm_handling' "$TMP/rep2/README.md")
+ok $([ "$RC" -eq 0 ] && [ "$rows" -eq 3 ] && [ "$legs" -eq 1 ]; echo $?) \
+	"report: hw and KVM runs of one host split per class (rows $rows of 3, pio_user legs $legs)"
+
 loaded() { grep -q '^exitbench_hw ' /proc/modules; }
 
 finish() { # skip the rest with one reason
