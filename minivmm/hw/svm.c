@@ -189,8 +189,15 @@ void svm_next(struct hw_cpu *c)
 
 void svm_off(struct hw_cpu *c)
 {
+	u64 page = (u64)hw_guest_cpuid & PAGE_MASK, last = (u64)hw_guest_out & PAGE_MASK;
+
 	if (!c->on)
 		return;
+	/* The guest cached translations of its code pages (it touches nothing
+	 * else) under ASID 1: drop them, so that the next user of ASID 1 finds
+	 * none of ours, whether or not it flushes. */
+	for (; page <= last; page += PAGE_SIZE)
+		asm volatile("invlpga" ::"a"(page), "c"(1) : "memory");
 	asm volatile("stgi" ::: "memory"); /* a held NMI is taken here */
 	wrmsrl(MSR_VM_HSAVE_PA, c->hsave_pa);
 	wrmsrl(MSR_EFER, c->efer);

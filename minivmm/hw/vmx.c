@@ -216,8 +216,7 @@ static int vmx_vmcs(struct hw_cpu *c)
 	native_store_gdt(&gdt);
 	store_idt(&idt);
 	tr = native_store_tr();
-	if (!vmx_insn(VMCLEAR, virt_to_phys(c->vmcs)) ||
-	    !vmx_insn(VMPTRLD, virt_to_phys(c->vmcs)))
+	if (!vmx_insn(VMCLEAR, virt_to_phys(c->vmcs)) || !vmx_insn(VMPTRLD, virt_to_phys(c->vmcs)))
 		return hw_fail(c, -EIO, "VMCLEAR/VMPTRLD of the VMCS failed");
 	err = vmx_controls(c);
 	if (err)
