@@ -108,12 +108,13 @@ else
 fi
 
 fails=0
-for i in $(seq 100); do
+ROUNDS=${HW_ROUNDS:-100}
+for i in $(seq "$ROUNDS"); do
 	"$EXITBENCH" hw --load "$KO" --exit cpuid,out --samples 10 --warmup 1 --quiet \
 		>"$TMP/loop" 2>&1 || { fails=$((fails + 1)); cat "$TMP/loop" >&2; }
 	loaded && { fails=$((fails + 1)); echo "round $i left the module loaded" >&2; }
 done
-ok $([ "$fails" -eq 0 ]; echo $?) "100 rounds of load, measure, unload ($fails failed)"
+ok $([ "$fails" -eq 0 ]; echo $?) "$ROUNDS rounds of load, measure, unload ($fails failed; HW_ROUNDS sets it)"
 warn=$(dmesg | sed -n '/exitbench tests\/hw.t: start/,$p' | grep -E "$BAD")
 ok $([ -z "$warn" ]; echo $?) "no kernel warning since the test started ($warn)"
 
