@@ -472,9 +472,6 @@ static int read_host(const struct rd *top, json_t *doc, struct rf_run *out)
 	    get_str(&rk, kvm, "module", out->kvm_module, sizeof(out->kvm_module)) ||
 	    get_bool(&rk, kvm, "nested", &out->nested))
 		return -1;
-	if (json_is_string(json_object_get(kvm, "hypervisor")))
-		snprintf(out->hypervisor, sizeof(out->hypervisor), "%s",
-			 json_string_value(json_object_get(kvm, "hypervisor")));
 	return 0;
 }
 

@@ -49,7 +49,6 @@ struct rf_run {
 	unsigned int family, model, stepping;
 	char kernel_release[128], backend[16], kvm_module[32];
 	bool nested, partial;
-	char hypervisor[16]; /* host.kvm.hypervisor, "" when absent */
 	/* "kvm round trip" (exitbench run; also when the key is absent) or
 	 * "hardware round trip" (exitbench hw) */
 	char quantity[32];

@@ -22,21 +22,27 @@ expect_usage "--load of a missing file" "open $TMP/no.ko: No such file or direct
 	hw --load "$TMP/no.ko"
 
 # The generation chart: a result with quantity "hardware round trip" goes to
-# the exitbench hw series (index 6), the same run as a KVM round trip to a
-# KVM-round-trip series (3-5), never the other way round.
+# an `exitbench hw` series, the same run as a KVM round trip to a KVM series,
+# never the other way round.  The fixture: the committed run made bare-metal
+# and verified, so that the chart places it.
 BASE=$ROOT/results/hosts/emerald-rapids/vm-2026-11-28T13-49-11Z.json
 perl -MJSON::PP -e 'local $/; my $j = JSON::PP->new->decode(<STDIN>);
+	$j->{host}{kvm}{nested} = JSON::PP::false; $j->{host}{kvm}{hypervisor} = "";
+	$j->{host}{kvm}{backend} = "svm"; $j->{host}{platform} = "bare-metal";
+	$_->{verified} = JSON::PP::true for @{$j->{classes}};
+	print JSON::PP->new->encode($j)' <"$BASE" >"$TMP/kvmfix.json"
+perl -MJSON::PP -e 'local $/; my $j = JSON::PP->new->decode(<STDIN>);
 	$j->{quantity} = "hardware round trip"; $j->{host}{hostname} = "hwfixture";
-	print JSON::PP->new->encode($j)' <"$BASE" >"$TMP/hwfix.json"
-run report "$BASE" "$TMP/hwfix.json" -o "$TMP/rep" --scripts "$ROOT/scripts" --quiet
-series() { # LABEL-PREFIX: the gnuplot indices of the cpuid points with that label
-	awk -v p="\"$1 " '/^# index/ {i = $3} !/^#/ && index($0, p) && /: cpuid/ {print i}' \
-		"$TMP/rep/plots/generations.dat" | tr -d : | sort -u | tr '\n' ' '
+	print JSON::PP->new->encode($j)' <"$TMP/kvmfix.json" >"$TMP/hwfix.json"
+run report "$TMP/kvmfix.json" "$TMP/hwfix.json" -o "$TMP/rep" --scripts "$ROOT/scripts" --quiet
+series() { # LABEL-PREFIX: the titles of the blocks holding that run's cpuid point
+	awk -v p="\"$1 " '/^year cycles / {t = $0} index($0, p) && /: cpuid"/ {print t}' \
+		"$TMP/rep/plots/generations.dat" | sort -u
 }
-ok $([ "$RC" -eq 0 ] && [ "$(series hwfixture)" = "6 " ]; echo $?) \
-	"chart: quantity hardware on the exitbench hw series (index: $(series hwfixture); $ERR)"
-ok $([ "$RC" -eq 0 ] && [ "$(series vm)" != "6 " ] && [ -n "$(series vm)" ]; echo $?) \
-	"chart: the same run as a KVM round trip is not on it (index: $(series vm))"
+ok $([ "$RC" -eq 0 ] && [ "$(series hwfixture)" = 'year cycles "measured by exitbench hw (hardware round trip, net median), bare-metal VT-x/AMD-V: cpuid"' ]; echo $?) \
+	"chart: quantity hardware on the exitbench hw series ($(series hwfixture); $ERR)"
+ok $([ "$RC" -eq 0 ] && [ "$(series vm)" = 'year cycles "measured by exitbench (net median), bare-metal VT-x/AMD-V: cpuid"' ]; echo $?) \
+	"chart: the same run as a KVM round trip on the KVM series ($(series vm))"
 
 # The decomposition: the same host with both quantities gets one row per
 # KVM class, with KVM's share and, for pio_user, the VMM legs.
@@ -45,10 +51,11 @@ perl -MJSON::PP -e 'local $/; my $j = JSON::PP->new->decode(<STDIN>);
 	my ($c) = grep { $_->{name} eq "cpuid" } @{$j->{classes}};
 	$j->{classes} = [grep { $_->{name} =~ /^(null|cpuid)$/ } @{$j->{classes}}];
 	push @{$j->{classes}}, {%$c, name => "out"};
-	print JSON::PP->new->encode($j)' <"$BASE" >"$TMP/hwsame.json"
-run report "$BASE" "$TMP/hwsame.json" -o "$TMP/rep2" --scripts "$ROOT/scripts" --quiet
+	print JSON::PP->new->encode($j)' <"$TMP/kvmfix.json" >"$TMP/hwsame.json"
+run report "$TMP/kvmfix.json" "$TMP/hwsame.json" -o "$TMP/rep2" --scripts "$ROOT/scripts" --quiet
 rows=$(sed -n '/^## Hardware round trip and KVM/,/^## Latency/p' "$TMP/rep2/README.md" | grep -c '^| vm ')
-legs=$(grep -c '`out` | [0-9]* | `pio_user` | [0-9]* | [0-9-]* | exit_leg [0-9]* · vmm_handling' "$TMP/rep2/README.md")
+legs=$(grep '`out` | [0-9]* | `pio_user` | [0-9]* | [0-9-]* | ' "$TMP/rep2/README.md" |
+	grep 'exit_leg [0-9]' | grep 'vmm_handling [0-9]' | grep -c 'entry_leg [0-9]')
 ok $([ "$RC" -eq 0 ] && [ "$rows" -eq 3 ] && [ "$legs" -eq 1 ]; echo $?) \
 	"report: hw and KVM runs of one host split per class (rows $rows of 3, pio_user legs $legs)"
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bench/hw/hw.h"
+#include "bench/platform/platform.h"
 #include "guests/protocol.h"
 
 /* The classes of exitbench hw: one per exiting instruction, no handler. */
@@ -45,6 +46,16 @@ static void hw_host(const struct hw_class *c, struct host_info *h)
 	b->kind = c->backend == HW_VMX ? BACKEND_VMX : BACKEND_SVM;
 	snprintf(b->name, sizeof(b->name), "%s", c->backend == HW_VMX ? "vmx" : "svm");
 	snprintf(b->module, sizeof(b->module), "exitbench_hw");
+	/* the platform from the backend the module used, not KVM's (bench/platform/) */
+	{
+		char lab[16] = "";
+
+		if (platform_from_lab(h->lab, lab, sizeof(lab)))
+			lab[0] = 0;
+		snprintf(h->platform, sizeof(h->platform), "%s",
+			 platform_derive(lab, b->name, b->nested, b->hypervisor));
+		h->guest_seen = platform_guest_seen(h->platform, b->nested);
+	}
 	if (c->tsc_khz) {
 		h->tsc_khz = c->tsc_khz;
 		snprintf(h->tsc_khz_source, sizeof(h->tsc_khz_source), "kernel tsc_khz");

@@ -121,6 +121,13 @@ static const char *colour(struct gen_arg *a, const char *cls)
 	return palette[i % (sizeof(palette) / sizeof(palette[0]))];
 }
 
+/* A measured run's quantity: exitbench hw's bare hardware round trip, or the
+ * KVM round trip of exitbench run.  Each has its own series per class. */
+static int run_quantity(const struct report_run *run)
+{
+	return strcmp(run->rf.quantity, "hardware round trip") == 0 ? PUB_HARDWARE : PUB_KVM;
+}
+
 static void add_block(struct gen_arg *a, bool measured, bool software, int q, const char *cls)
 {
 	struct gen_block *b;
@@ -140,14 +147,20 @@ static void add_block(struct gen_arg *a, bool measured, bool software, int q, co
 	snprintf(b->cls, sizeof(b->cls), "%s", cls);
 	if (!measured)
 		snprintf(b->title, sizeof(b->title), "%s: %s", quantity_title[q], cls);
+	else if (q == PUB_HARDWARE)
+		snprintf(b->title, sizeof(b->title),
+			 "measured by exitbench hw (hardware round trip, net median), %s: %s",
+			 software ? "software backend, NOT hardware" : "bare-metal VT-x/AMD-V",
+			 cls);
 	else
 		snprintf(b->title, sizeof(b->title), "measured by exitbench (net median), %s: %s",
 			 software ? "software backend, NOT hardware" : "bare-metal VT-x/AMD-V",
 			 cls);
 	snprintf(b->style, sizeof(b->style), "%d:%s:%s",
-		 !measured  ? quantity_pt[q]
-		 : software ? 12
-			    : 13,
+		 !measured	     ? quantity_pt[q]
+		 : q == PUB_HARDWARE ? quantity_pt[PUB_HARDWARE] /* the hardware series' shape */
+		 : software	     ? 12
+				     : 13,
 		 measured ? "2.2" : "1.3", colour(a, cls));
 }
 
@@ -161,7 +174,8 @@ static void plan_blocks(struct gen_arg *a)
 	}
 	for (unsigned int i = 0; i < a->npts; i++)
 		if (a->pts[i].placed)
-			add_block(a, true, !a->pts[i].run->hardware, 0, a->pts[i].cls);
+			add_block(a, true, !a->pts[i].run->hardware, run_quantity(a->pts[i].run),
+				  a->pts[i].cls);
 }
 
 static void measured_rows(FILE *f, const struct gen_arg *a, const struct gen_block *b)
@@ -171,7 +185,8 @@ static void measured_rows(FILE *f, const struct gen_arg *a, const struct gen_blo
 	for (unsigned int i = 0; i < a->npts; i++) {
 		const struct gen_point *p = &a->pts[i];
 
-		if (!p->placed || b->software != !p->run->hardware || strcmp(p->cls, b->cls))
+		if (!p->placed || b->software != !p->run->hardware || strcmp(p->cls, b->cls) ||
+		    run_quantity(p->run) != b->quantity)
 			continue;
 		snprintf(label, sizeof(label), "%s: %s%s%s", p->run->label, p->cls,
 			 p->run->hardware ? "" : " (software backend)",
