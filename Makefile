@@ -99,7 +99,10 @@ VM_TESTS   := $(filter-out tests/vm-smoke.t,$(shell grep -l have_kvm tests/*.t))
 HOST_TESTS := $(filter-out $(VM_TESTS) tests/vm-smoke.t $(if $(LAB_SMOKE),tests/lab_intel.t), \
 	$(wildcard tests/*.t))
 LAB_TIMEOUT ?= 1500
-TEST_ENV = EXITBENCH=$(abspath $(O)/exitbench) TESTBIN=$(abspath $(O)/tests) EXITBENCH_NEED_KVM=1
+TEST_ENV = EXITBENCH=$(abspath $(O)/exitbench) TESTBIN=$(abspath $(O)/tests) EXITBENCH_NEED_KVM=1 \
+	HW_ROUNDS=$(HW_ROUNDS)
+# make check loads and unloads the hw module 20 times (100: HW_ROUNDS=100, docs/hw.md)
+HW_ROUNDS ?= 20
 
 # Run the suite against one build: C tests and shell tests share EXITBENCH.
 check-one: $(O)/exitbench $(TEST_BIN)
