@@ -30,8 +30,7 @@ static int set(struct datadir *d, const char *root, const char *scripts, const c
 		(int)sizeof(d->scripts) ||
 	    snprintf(d->published, sizeof(d->published), "%s/%s", root, published) >=
 		(int)sizeof(d->published) ||
-	    snprintf(d->schema, sizeof(d->schema), "%s/%s", root, schema) >=
-		(int)sizeof(d->schema))
+	    snprintf(d->schema, sizeof(d->schema), "%s/%s", root, schema) >= (int)sizeof(d->schema))
 		return mvm_fail("data directory %s: path too long", root);
 	d->from = from;
 	return 0;
@@ -48,8 +47,7 @@ static int installed(struct datadir *d, const char *dir, const char *label)
 	if (access(probe, R_OK) < 0)
 		return mvm_fail_errno("%s%s: no exitbench data: read %s", label, dir, probe);
 	if (access(d->published, R_OK) < 0)
-		return mvm_fail_errno("%s%s: no exitbench data: read %s", label, dir,
-				      d->published);
+		return mvm_fail_errno("%s%s: no exitbench data: read %s", label, dir, d->published);
 	return 0;
 }
 
