@@ -26,12 +26,46 @@ done_testing() {
 	[ "$T_FAIL" -eq 0 ]
 }
 
-# Runs the binary; sets OUT, ERR, RC.
+# Runs the binary; sets OUT, ERR, RC. Every JSON file it wrote (--json F,
+# --save[=DIR]) is then checked against its schema (valid_json: one test line).
 run() {
+	touch "$TMP/.run-start"
 	"$EXITBENCH" "$@" >"$TMP/out" 2>"$TMP/err"
 	RC=$?
 	OUT=$(cat "$TMP/out")
 	ERR=$(cat "$TMP/err")
+	validate_written "$@"
+}
+
+T_SRC=$(cd "$(dirname "$0")/.." && pwd)
+# valid_json FILE...: one test line, each file valid against docs/schema by
+# its "schema" member (scripts/validate-json, python3-jsonschema).
+valid_json() {
+	if ! python3 -c 'import jsonschema' 2>/dev/null; then
+		skip "schema check of $*: python3-jsonschema not installed"
+		return
+	fi
+	local why
+	why=$("$T_SRC/scripts/validate-json" "$T_SRC/docs/schema" "$@" 2>&1)
+	ok $? "schema: $(for f in "$@"; do basename "$f"; done | tr '\n' ' ')valid${why:+ ($why)}"
+}
+
+# The JSON files a command line that exited 0 or 1 wrote: --json F, --json=F,
+# --save[=DIR] (files newer than the run's start), also a COMMAND's after --.
+validate_written() {
+	local files=() a prev="" rc=$RC
+	[ "$RC" -le 1 ] || return 0
+	for a in "$@"; do
+		case $prev in --json) [ -f "$a" ] && files+=("$a") ;; esac
+		case $a in
+		--json=*) [ -f "${a#--json=}" ] && files+=("${a#--json=}") ;;
+		--save=*) files+=($(find "${a#--save=}" -name '*.json' -newer "$TMP/.run-start" 2>/dev/null)) ;;
+		--save) files+=($(find results -name '*.json' -newer "$TMP/.run-start" 2>/dev/null)) ;;
+		esac
+		prev=$a
+	done
+	[ ${#files[@]} -eq 0 ] || valid_json "${files[@]}"
+	RC=$rc
 }
 
 # json FILE PERL-EXPR: evaluates EXPR with $j = decoded document; prints result.
