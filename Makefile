@@ -242,9 +242,9 @@ deb:
 	@ls exitbench_$(RELEASE)_*.deb
 
 deb-test: deb
-	prove tests/deb.t
+	prove -v tests/package/deb.t
 
-fleet-test: $(O)/exitbench
-	prove tests/fleet.t
+fleet-test:
+	prove -v tests/package/fleet.t
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

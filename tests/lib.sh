@@ -37,7 +37,7 @@ run() {
 	validate_written "$@"
 }
 
-T_SRC=$(cd "$(dirname "$0")/.." && pwd)
+T_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # valid_json FILE...: one test line, each file valid against docs/schema by
 # its "schema" member (scripts/validate-json, python3-jsonschema).
 valid_json() {
