@@ -187,8 +187,8 @@ clean:
 #   make install [PREFIX=/usr/local] [DESTDIR=]   make uninstall
 #   make man        man pages from docs/man/*.scd (scdoc) into $(O)/man/
 #   make deb        exitbench_<version>_amd64.deb here (dpkg-buildpackage, ~1-2 min)
-#   make deb-test   build the .deb, unpack it with dpkg -x, report from another directory
-#   make fleet-test the Ansible playbook against localhost (fleet/, docs/fleet.md)
+#   make deb-test   build the .deb, unpack it with dpkg -x, report from another directory (~3 min)
+#   make fleet-test the Ansible playbook against localhost (fleet/, docs/fleet.md; ~2.5 min)
 PREFIX      ?= /usr/local
 BINDIR      ?= $(PREFIX)/bin
 DATADIR     ?= $(PREFIX)/share/exitbench
@@ -242,9 +242,9 @@ deb:
 	@ls exitbench_$(RELEASE)_*.deb
 
 deb-test: deb
-	prove -v tests/package/deb.t
+	EXITBENCH=$(abspath $(O)/exitbench) prove -v tests/package/deb.t
 
-fleet-test:
-	prove -v tests/package/fleet.t
+fleet-test: $(O)/exitbench
+	EXITBENCH=$(abspath $(O)/exitbench) prove -v tests/package/fleet.t
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
