@@ -16,7 +16,7 @@ CFLAGS  ?= -O2 -g
 HOST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers \
 	-D_GNU_SOURCE -I. $(CPPFLAGS) $(CFLAGS) $(SAN) \
 	$(shell pkg-config --cflags jansson libtracefs libtraceevent 2>/dev/null)
-LDLIBS  := $(shell pkg-config --libs jansson libtracefs libtraceevent 2>/dev/null || echo -ljansson) \
+LDLIBS  := $(shell pkg-config --libs jansson libtracefs libtraceevent 2>/dev/null || echo -ljansson) -lcsv \
 	-lpfm -lm -lpthread
 
 GUEST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -D__KERNEL_GUEST__ -I. \

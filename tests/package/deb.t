@@ -14,7 +14,7 @@ fi
 echo "# testing $DEB"
 
 info=$(dpkg-deb -f "$DEB" Depends Recommends)
-for dep in libjansson4 libtracefs1 libtraceevent1 libpfm4 gnuplot-nox; do
+for dep in libjansson4 libtracefs1 libtraceevent1 libpfm4 libcsv3 gnuplot-nox; do
 	grep -q "^Depends:.*\b$dep\b" <<<"$info"
 	ok $? "Depends: $dep"
 done
