@@ -3,7 +3,7 @@
 # schema, the committed result files and fixtures validate against theirs,
 # documents that break the format fail, and every key the schemas name is
 # documented. The JSON the suite writes is checked where it is written
-# (tests/lib.sh: run and valid_json).
+# (tests/lib.sh: run and queue_json, checked at done_testing).
 . "$(dirname "$0")/lib.sh"
 S=$T_SRC/docs/schema
 V=$T_SRC/scripts/validate-json
