@@ -30,11 +30,11 @@ done_testing() {
 # Runs the binary; sets OUT, ERR, RC. Every JSON file it wrote (--json F,
 # --save[=DIR]) is queued for the schema check at done_testing (queue_json).
 run() {
-	touch "$TMP/.run-start"
+	: >"$TMP/.run-start" # a builtin: PATH may be emptied for the command
 	"$EXITBENCH" "$@" >"$TMP/out" 2>"$TMP/err"
 	RC=$?
-	OUT=$(cat "$TMP/out")
-	ERR=$(cat "$TMP/err")
+	OUT=$(<"$TMP/out") # builtins and command -p: a test may run this with PATH=/nonexistent
+	ERR=$(<"$TMP/err")
 	validate_written "$@"
 }
 
@@ -94,8 +94,8 @@ expect_usage() { # DESCRIPTION PATTERN ARGS...
 	local desc=$1 pat=$2
 	shift 2
 	run "$@"
-	lines=$(printf '%s\n' "$ERR" | grep -c .)
-	ok $([ "$RC" -eq 2 ] && [ "$lines" -eq 1 ] && printf '%s' "$ERR" | grep -q -- "$pat"; echo $?) \
+	lines=$(printf '%s\n' "$ERR" | command -p grep -c .)
+	ok $([ "$RC" -eq 2 ] && [ "$lines" -eq 1 ] && printf '%s' "$ERR" | command -p grep -q -- "$pat"; echo $?) \
 		"$desc: exit 2, one line matching '$pat' (got $RC: $ERR)"
 }
 
