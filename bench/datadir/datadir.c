@@ -106,7 +106,11 @@ int datadir_print_version(void)
 
 	printf("exitbench %s\n", EXITBENCH_RELEASE);
 	printf("method %d\n", EXITBENCH_METHOD_VERSION);
-	printf("source %s\n", EXITBENCH_VERSION);
+	printf("source %s", EXITBENCH_VERSION);
+	if (exitbench_build_commit[0])
+		printf(" (commit %s%s)", exitbench_build_commit,
+		       exitbench_build_modified ? ", with local changes" : "");
+	printf("\n");
 	if (datadir_find(&d) == 0)
 		printf("data %s (%s)\n", d.root, d.from);
 	else
