@@ -32,7 +32,7 @@ ok $? "apt-get install ./$(basename "$DEB") resolves its dependencies (simulated
 R=$TMP/root
 dpkg -x "$DEB" "$R"
 ok $? "dpkg -x unpacks it"
-for f in usr/bin/exitbench usr/share/exitbench/scripts/bars.gp usr/share/exitbench/published.csv \
+for f in usr/bin/exitbench usr/share/exitbench/scripts/classes.gp usr/share/exitbench/published.csv \
 	usr/share/exitbench/schema/exitbench-1.schema.json usr/share/man/man1/exitbench-run.1.gz \
 	usr/share/bash-completion/completions/exitbench; do
 	ok $([ -s "$R/$f" ]; echo $?) "installs /$f"
