@@ -14,9 +14,9 @@ O       ?= build
 SAN     ?=
 CFLAGS  ?= -O2 -g
 HOST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers \
-	-D_GNU_SOURCE -I. $(CFLAGS) $(SAN) \
+	-D_GNU_SOURCE -I. $(CPPFLAGS) $(CFLAGS) $(SAN) \
 	$(shell pkg-config --cflags jansson libtracefs libtraceevent 2>/dev/null)
-LDLIBS  := $(shell pkg-config --libs jansson libtracefs libtraceevent 2>/dev/null || echo -ljansson) \
+LDLIBS  := $(shell pkg-config --libs jansson libtracefs libtraceevent 2>/dev/null || echo -ljansson) -lcsv \
 	-lpfm -lm -lpthread
 
 GUEST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -D__KERNEL_GUEST__ -I. \
@@ -85,7 +85,7 @@ $(O)/libexitbench.a: $(LIB_OBJ)
 
 $(O)/exitbench: $(O)/bench/main.o $(O)/libexitbench.a
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(SAN) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(O)/tests/%.t: tests/%.c $(O)/libexitbench.a tests/tap.h
 	@mkdir -p $(dir $@)
@@ -185,5 +185,69 @@ format:
 
 clean:
 	rm -rf build build-asan
+
+# ---- install, man pages, completion, Debian package, fleet (issue 16) ----
+#   make install [PREFIX=/usr/local] [DESTDIR=]   make uninstall
+#   make man        man pages from docs/man/*.scd (scdoc) into $(O)/man/
+#   make deb        exitbench_<version>_amd64.deb here (dpkg-buildpackage, ~1-2 min)
+#   make deb-test   build the .deb, unpack it with dpkg -x, report from another directory (~3 min)
+#   make fleet-test the Ansible playbook against localhost (fleet/, docs/fleet.md; ~2.5 min)
+PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+DATADIR     ?= $(PREFIX)/share/exitbench
+MANDIR      ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+RELEASE     := $(shell awk -F'[()]' 'NR == 1 { print $$2 }' debian/changelog 2>/dev/null)
+MAN_SRC     := $(wildcard docs/man/*.scd)
+MAN_OUT     := $(MAN_SRC:docs/man/%.scd=$(O)/man/%)
+
+.PHONY: install uninstall man deb deb-test fleet-test FORCE
+# The data directory and release are compiled in: rebuild when they change.
+$(O)/.datadir: FORCE
+	@mkdir -p $(O)
+	@echo '$(DATADIR) $(RELEASE)' | cmp -s - $@ || echo '$(DATADIR) $(RELEASE)' >$@
+$(O)/bench/datadir/datadir.o: $(O)/.datadir
+$(O)/bench/datadir/datadir.o: HOST_CFLAGS += -DEXITBENCH_DATADIR='"$(DATADIR)"' \
+	-DEXITBENCH_RELEASE='"$(RELEASE)"'
+
+man: $(MAN_OUT)
+$(O)/man/%: docs/man/%.scd
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  SCDOC   $@")
+	$(Q)scdoc <$< >$@.tmp && mv $@.tmp $@
+
+install: $(O)/exitbench man
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/scripts $(DESTDIR)$(DATADIR)/schema \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR)
+	install -m 755 $(O)/exitbench $(DESTDIR)$(BINDIR)/exitbench
+	install -m 644 scripts/*.gp $(DESTDIR)$(DATADIR)/scripts/
+	install -m 644 results/published.csv $(DESTDIR)$(DATADIR)/published.csv
+	install -m 644 docs/schema/*.schema.json $(DESTDIR)$(DATADIR)/schema/
+	install -m 644 $(MAN_OUT) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 completion/exitbench.bash $(DESTDIR)$(BASHCOMPDIR)/exitbench
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/exitbench $(DESTDIR)$(BASHCOMPDIR)/exitbench \
+		$(MAN_SRC:docs/man/%.scd=$(DESTDIR)$(MANDIR)/man1/%)
+	rm -rf $(DESTDIR)$(DATADIR)
+
+# The package is built from a copy of the tracked and new files, so that
+# debian/rules clean never touches this tree's build/; GIT_DIR lets
+# scripts/build-version.sh name the commit (and any change) of the copy.
+deb:
+	rm -rf $(O)/deb && mkdir -p $(O)/deb/src
+	git ls-files -z --cached --others --exclude-standard | \
+		xargs -0 sh -c 'for f; do [ -e "$$f" ] && printf "%s\0" "$$f"; done' sh | \
+		tar --null -T - -cf - | tar -xf - -C $(O)/deb/src
+	cd $(O)/deb/src && GIT_DIR=$$(git -C $(CURDIR) rev-parse --absolute-git-dir) \
+		GIT_WORK_TREE=$$PWD dpkg-buildpackage -us -uc -b
+	cp $(O)/deb/exitbench_$(RELEASE)_*.deb .
+	@ls exitbench_$(RELEASE)_*.deb
+
+deb-test: deb
+	EXITBENCH=$(abspath $(O)/exitbench) prove -v tests/package/deb.t
+
+fleet-test: $(O)/exitbench
+	EXITBENCH=$(abspath $(O)/exitbench) prove -v tests/package/fleet.t
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

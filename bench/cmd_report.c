@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "bench/cli.h"
+#include "bench/datadir/datadir.h"
 #include "bench/report.h"
 
 #define DEFAULT_GEN_CLASSES "cpuid,pio_user"
@@ -16,11 +17,11 @@ static const char report_usage[] =
     "usage: exitbench report [RESULT.json...] [options]\n"
     "  -a, --all             also every *.json under the hosts directory\n"
     "      --hosts DIR       where --all looks (default results/hosts)\n"
-    "  -p, --published CSV   published reference data (default results/published.csv)\n"
+    "  -p, --published CSV   published reference data (default published.csv of the\n"
+    "                        data directory: see man exitbench)\n"
     "      --no-published    leave the published data out\n"
     "  -o, --output DIR      write README.md and plots/ into DIR (default results)\n"
-    "      --scripts DIR     the gnuplot scripts (default ./scripts, else beside the "
-    "binary)\n"
+    "      --scripts DIR     the gnuplot scripts (default scripts/ of the data directory)\n"
     "      --gen-class A,B   classes placed on the generation chart (default " DEFAULT_GEN_CLASSES
     ")\n"
     "  -q, --quiet           no summary line\n"
@@ -95,13 +96,15 @@ static int parse_one(int c, struct report_opts *o)
 	}
 }
 
+static int default_published(struct report_opts *o);
+
 static int parse_report(int argc, char **argv, struct report_opts *o)
 {
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	o->hosts_dir = "results/hosts";
-	o->published = "results/published.csv";
+	o->published = "";
 	o->out_dir = "results";
 	snprintf(o->gen_classes, sizeof(o->gen_classes), "%s", DEFAULT_GEN_CLASSES);
 	optind = 1;
@@ -116,6 +119,19 @@ static int parse_report(int argc, char **argv, struct report_opts *o)
 				   o->hosts_dir);
 	if (!*o->out_dir)
 		return usage_error("--output: empty directory name");
+	return default_published(o);
+}
+
+/* No --published: the data directory's (EXITBENCH_DATADIR, source tree, installed). */
+static int default_published(struct report_opts *o)
+{
+	static struct datadir d;
+
+	if (!o->published || *o->published)
+		return 0;
+	if (datadir_find(&d))
+		return usage_error("report: published data: %s", mvm_error());
+	o->published = d.published;
 	return 0;
 }
 

@@ -1,6 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* RFC 4180 records from a buffer: one pass, every field copied out. */
+/*
+ * RFC 4180 records through libcsv (Debian's libcsv3) in strict mode, fed one
+ * line at a time so that every record and every error has its line number.
+ */
+#include <csv.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,124 +14,138 @@
 #include "minivmm/minivmm.h"
 
 struct csv_in {
-	const char *name, *p, *end;
-	unsigned int line;
-	char *buf; /* the field being built */
-	size_t len;
+	const char *name;
+	struct csv_doc *doc;
+	unsigned int line;  /* line of the chunk being parsed, from 1 */
+	unsigned int start; /* line where the current record started */
+	bool open;	    /* the current record has a row in doc */
+	bool in_record;	    /* a record began and has not ended */
+	bool ended;	    /* a record ended in the chunk just parsed */
+	bool nomem;
 };
 
-static int add_field(struct csv_row *row, struct csv_in *in)
+static struct csv_row *open_row(struct csv_in *in)
 {
-	char **f = realloc(row->field, (row->n + 1) * sizeof(*f));
+	struct csv_doc *d = in->doc;
+	struct csv_row *rows;
 
-	if (!f)
-		return mvm_fail_errno("%s: line %u: allocate a field", in->name, in->line);
+	if (in->open)
+		return &d->rows[d->nrows - 1];
+	rows = realloc(d->rows, (d->nrows + 1) * sizeof(*rows));
+	if (!rows)
+		return NULL;
+	d->rows = rows;
+	memset(&rows[d->nrows], 0, sizeof(rows[0]));
+	rows[d->nrows].line = in->start;
+	d->nrows++;
+	in->open = true;
+	return &rows[d->nrows - 1];
+}
+
+/* libcsv: one field ended (s may be NULL for an empty one). */
+static void on_field(void *s, size_t len, void *data)
+{
+	struct csv_in *in = data;
+	struct csv_row *row = in->nomem ? NULL : open_row(in);
+	char **f = row ? realloc(row->field, (row->n + 1) * sizeof(*f)) : NULL;
+
+	if (!f) {
+		in->nomem = true;
+		return;
+	}
 	row->field = f;
-	f[row->n] = strndup(in->buf, in->len);
-	if (!f[row->n])
-		return mvm_fail_errno("%s: line %u: allocate a field", in->name, in->line);
+	f[row->n] = strndup(s ? (const char *)s : "", len);
+	if (!f[row->n]) {
+		in->nomem = true;
+		return;
+	}
 	row->n++;
-	in->len = 0;
+}
+
+/* libcsv: one record ended. */
+static void on_record(int c, void *data)
+{
+	struct csv_in *in = data;
+
+	(void)c;
+	if (!in->open && !in->nomem && !open_row(in)) /* a record of one empty field */
+		in->nomem = true;
+	in->open = false;
+	in->ended = true;
+}
+
+/* RFC 4180 trims nothing: no character counts as space. */
+static int no_space(unsigned char c)
+{
+	(void)c;
 	return 0;
 }
 
-/* A quoted field: in->p is just past the opening quote. */
-static int quoted(struct csv_in *in)
+static int parse_error(struct csv_in *in, const char *at)
 {
-	unsigned int start = in->line;
-
-	for (; in->p < in->end; in->p++) {
-		if (*in->p == '\n')
-			in->line++;
-		if (*in->p != '"') {
-			in->buf[in->len++] = *in->p;
-			continue;
-		}
-		if (in->p + 1 < in->end && in->p[1] == '"') {
-			in->buf[in->len++] = '"';
-			in->p++;
-			continue;
-		}
-		in->p++;
-		if (in->p < in->end && *in->p != ',' && *in->p != '\n' && *in->p != '\r')
-			return mvm_fail("%s: line %u: text after a closing quote", in->name,
-					in->line);
-		return 0;
-	}
-	return mvm_fail("%s: line %u: quoted field never closed", in->name, start);
+	return mvm_fail("%s: line %u: %s", in->name, in->line,
+			*at == '"' ? "quote inside an unquoted field"
+				   : "text after a closing quote");
 }
 
-static int unquoted(struct csv_in *in)
+static bool blank(const char *s, size_t n)
 {
-	for (; in->p < in->end && *in->p != ',' && *in->p != '\n'; in->p++) {
-		if (*in->p == '"')
-			return mvm_fail("%s: line %u: quote inside an unquoted field", in->name,
-					in->line);
-		if (*in->p == '\r' && in->p + 1 < in->end && in->p[1] == '\n')
-			continue;
-		in->buf[in->len++] = *in->p;
+	return strspn(s, "\r\n") >= n;
+}
+
+static int parse_lines(struct csv_parser *p, struct csv_in *in, const char *text, size_t len)
+{
+	const char *s = text, *end = text + len;
+
+	for (; s < end; in->line++) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t n = nl ? (size_t)(nl - s) + 1 : (size_t)(end - s), done;
+
+		if (!in->in_record)
+			in->start = in->line;
+		in->ended = false;
+		done = csv_parse(p, s, n, on_field, on_record, in);
+		if (in->nomem)
+			return mvm_fail_errno("%s: line %u: allocate a field", in->name, in->line);
+		if (done != n)
+			return csv_error(p) == CSV_EPARSE
+				   ? parse_error(in, s + done)
+				   : mvm_fail("%s: line %u: %s", in->name, in->line,
+					      csv_strerror(csv_error(p)));
+		/* No record end on a line with text: a quoted field goes on. */
+		if (in->ended)
+			in->in_record = false;
+		else if (!blank(s, n))
+			in->in_record = true;
+		s += n;
 	}
 	return 0;
 }
 
-/* One record; in->p is at its first character. */
-static int record(struct csv_in *in, struct csv_row *row)
+int csvdoc_parse(const char *name, const char *text, size_t len, struct csv_doc *doc)
 {
-	row->line = in->line;
-	for (;;) {
-		int r;
-
-		if (in->p < in->end && *in->p == '"') {
-			in->p++;
-			r = quoted(in);
-		} else {
-			r = unquoted(in);
-		}
-		if (r || add_field(row, in))
-			return -1;
-		if (in->p < in->end && *in->p == '\r')
-			in->p++;
-		if (in->p >= in->end)
-			return 0;
-		if (*in->p++ == '\n') {
-			in->line++;
-			return 0;
-		}
-	}
-}
-
-int csv_parse(const char *name, const char *text, size_t len, struct csv_doc *doc)
-{
-	struct csv_in in = {.name = name, .p = text, .end = text + len, .line = 1};
+	struct csv_in in = {.name = name, .doc = doc, .line = 1, .start = 1};
+	struct csv_parser p;
+	int ret;
 
 	memset(doc, 0, sizeof(*doc));
 	if (memchr(text, '\0', len))
 		return mvm_fail("%s: contains a NUL byte: not a text file", name);
-	in.buf = malloc(len + 1);
-	if (!in.buf)
-		return mvm_fail_errno("%s: allocate %zu bytes", name, len + 1);
-	while (in.p < in.end) {
-		struct csv_row *rows = realloc(doc->rows, (doc->nrows + 1) * sizeof(*rows));
-
-		if (!rows) {
-			mvm_fail_errno("%s: allocate row %u", name, doc->nrows + 1);
-			goto fail;
-		}
-		doc->rows = rows;
-		memset(&rows[doc->nrows], 0, sizeof(rows[0]));
-		doc->nrows++;
-		if (record(&in, &rows[doc->nrows - 1]))
-			goto fail;
+	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL))
+		return mvm_fail_errno("%s: csv_init", name);
+	csv_set_space_func(&p, no_space);
+	ret = parse_lines(&p, &in, text, len);
+	if (ret == 0 && csv_fini(&p, on_field, on_record, &in)) {
+		ret = mvm_fail("%s: line %u: quoted field never closed", name, in.start);
+	} else if (ret == 0 && in.nomem) {
+		ret = mvm_fail_errno("%s: allocate a field", name);
 	}
-	free(in.buf);
-	return 0;
-fail:
-	free(in.buf);
-	csv_free(doc);
-	return -1;
+	csv_free(&p);
+	if (ret)
+		csvdoc_free(doc);
+	return ret;
 }
-
-int csv_read_file(const char *path, struct csv_doc *doc)
+int csvdoc_read_file(const char *path, struct csv_doc *doc)
 {
 	FILE *f = fopen(path, "r");
 	char *text = NULL;
@@ -156,12 +175,12 @@ int csv_read_file(const char *path, struct csv_doc *doc)
 		return ret;
 	}
 	fclose(f);
-	ret = csv_parse(path, text ? text : "", len, doc);
+	ret = csvdoc_parse(path, text ? text : "", len, doc);
 	free(text);
 	return ret;
 }
 
-void csv_free(struct csv_doc *doc)
+void csvdoc_free(struct csv_doc *doc)
 {
 	for (unsigned int i = 0; i < doc->nrows; i++) {
 		for (unsigned int j = 0; j < doc->rows[i].n; j++)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A small RFC 4180 reader: fields separated by ',', records by LF or CRLF,
+ * An RFC 4180 reader (libcsv, strict): fields separated by ',', records by LF or CRLF,
  * a field in double quotes may hold ',', CR, LF and "" (one quote).
  */
 #ifndef EXITBENCH_CSV_H
@@ -24,9 +24,9 @@ struct csv_doc {
  * "<name>: line N: <what is wrong>" (text after a closing quote, a quote
  * inside an unquoted field, an unterminated quote, a NUL byte).
  */
-int csv_parse(const char *name, const char *text, size_t len, struct csv_doc *doc);
+int csvdoc_parse(const char *name, const char *text, size_t len, struct csv_doc *doc);
 /* Reads and parses a whole file; errors name the file. */
-int csv_read_file(const char *path, struct csv_doc *doc);
-void csv_free(struct csv_doc *doc);
+int csvdoc_read_file(const char *path, struct csv_doc *doc);
+void csvdoc_free(struct csv_doc *doc);
 
 #endif

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "bench/cli.h"
-#include "bench/version.h"
+#include "bench/datadir/datadir.h"
 
 static const struct {
 	const char *name;
@@ -40,10 +40,8 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0)
 		return usage(stdout, EXIT_OK);
-	if (strcmp(argv[1], "--version") == 0) {
-		printf("exitbench %s (method %d)\n", EXITBENCH_VERSION, EXITBENCH_METHOD_VERSION);
-		return EXIT_OK;
-	}
+	if (strcmp(argv[1], "--version") == 0)
+		return datadir_print_version();
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].fn(argc - 1, argv + 1);

@@ -117,7 +117,7 @@ int published_read(const char *path, struct published *p)
 {
 	memset(p, 0, sizeof(*p));
 	snprintf(p->path, sizeof(p->path), "%s", path);
-	if (csv_read_file(path, &p->doc) || check_header(p))
+	if (csvdoc_read_file(path, &p->doc) || check_header(p))
 		goto fail;
 	p->rows = calloc(p->doc.nrows, sizeof(*p->rows));
 	if (!p->rows) {
@@ -135,7 +135,7 @@ fail:
 
 void published_free(struct published *p)
 {
-	csv_free(&p->doc);
+	csvdoc_free(&p->doc);
 	free(p->rows);
 	p->rows = NULL;
 	p->n = 0;

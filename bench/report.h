@@ -26,9 +26,9 @@ struct report_opts {
 	unsigned int ninputs;
 	bool all;		 /* plus every *.json under hosts_dir */
 	const char *hosts_dir;	 /* default results/hosts */
-	const char *published;	 /* default results/published.csv; NULL: --no-published */
+	const char *published;	 /* "": the data directory's; NULL: --no-published */
 	const char *out_dir;	 /* default results */
-	const char *scripts_dir; /* NULL: ./scripts, else next to the binary */
+	const char *scripts_dir; /* NULL: scripts/ of the data directory */
 	char gen_classes[256];	 /* classes placed on the generation chart */
 	bool quiet;
 };

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bench/datadir/datadir.h"
 #include "bench/report.h"
 
 static bool executable(const char *path)
@@ -49,32 +50,21 @@ static bool has_scripts(const char *dir)
 	return report_path(p, sizeof(p), "%s/classes.gp", dir) == 0 && access(p, R_OK) == 0;
 }
 
-/* --scripts DIR, else ./scripts, else scripts/ beside or above the binary. */
+/* --scripts DIR, else scripts/ of the data directory (bench/datadir/datadir.h). */
 static int find_scripts(struct report *r)
 {
-	char exe[PATH_MAX], cand[3][PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	char *slash;
+	struct datadir d;
 
 	if (r->o->scripts_dir) {
 		if (!has_scripts(r->o->scripts_dir) || !realpath(r->o->scripts_dir, r->scripts))
 			return mvm_fail("--scripts %s: no classes.gp there", r->o->scripts_dir);
 		return 0;
 	}
-	exe[n > 0 ? n : 0] = 0;
-	slash = strrchr(exe, '/');
-	if (slash)
-		*slash = 0;
-	snprintf(cand[0], sizeof(cand[0]), "scripts");
-	if (report_path(cand[1], sizeof(cand[1]), "%s/../scripts", exe) ||
-	    report_path(cand[2], sizeof(cand[2]), "%s/scripts", exe))
-		return -1;
-	for (int i = 0; i < 3; i++)
-		if (has_scripts(cand[i]) && realpath(cand[i], r->scripts))
-			return 0;
-	return mvm_fail("gnuplot scripts not found (classes.gp in ./scripts, %s or %s): run from "
-			"the source tree or pass --scripts DIR",
-			cand[1], cand[2]);
+	if (datadir_find(&d))
+		return mvm_fail("gnuplot scripts: %s", mvm_error());
+	if (!has_scripts(d.scripts) || !realpath(d.scripts, r->scripts))
+		return mvm_fail_errno("gnuplot scripts: %s/classes.gp", d.scripts);
+	return 0;
 }
 
 int report_find_gnuplot(struct report *r)

@@ -7,7 +7,8 @@ set -eu
 PKGS="gcc libc6-dev make pkg-config binutils libjansson-dev libtracefs-dev libtraceevent-dev \
 libpfm4-dev gnuplot-nox perl qemu-system-x86 cppcheck clang-format \
 linux-image-amd64 busybox-static libcpanel-json-xs-perl \
-bochs bochsbios grub-pc-bin grub-common xorriso mtools"
+bochs bochsbios grub-pc-bin grub-common xorriso mtools \
+scdoc python3-jsonschema dpkg-dev debhelper fakeroot lintian ansible-core libcsv-dev"
 [ "${1:-}" = hw ] && PKGS="$PKGS linux-headers-amd64"
 
 missing=""

@@ -100,6 +100,7 @@ rc1=$?
 rc2=$?
 ok $([ $rc1 -ne 2 ] && [ $rc2 -ne 2 ] && [ -s "$TMP/r1.json" ] && [ -s "$TMP/r2.json" ]; echo $?) \
 	"two real quick runs (exit $rc1, $rc2)"
+queue_json "$TMP/r1.json" "$TMP/r2.json"
 run compare --tap "$TMP/r1.json" "$TMP/r1.json"
 ok $([ "$RC" -eq 0 ] && ! grep -q '^not ok' <<<"$OUT" && ! grep -q ': \(slower\|faster\)' <<<"$OUT"; echo $?) \
 	"a real run against itself: every class same"

@@ -22,16 +22,64 @@ skip() {
 }
 
 done_testing() {
+	[ -d "$TMP/schema-queue" ] && valid_json "$TMP"/schema-queue/*
 	echo "1..$T_N"
 	[ "$T_FAIL" -eq 0 ]
 }
 
-# Runs the binary; sets OUT, ERR, RC.
+# Runs the binary; sets OUT, ERR, RC. Every JSON file it wrote (--json F,
+# --save[=DIR]) is queued for the schema check at done_testing (queue_json).
 run() {
+	: >"$TMP/.run-start" # a builtin: PATH may be emptied for the command
 	"$EXITBENCH" "$@" >"$TMP/out" 2>"$TMP/err"
 	RC=$?
-	OUT=$(cat "$TMP/out")
-	ERR=$(cat "$TMP/err")
+	OUT=$(<"$TMP/out") # builtins and command -p: a test may run this with PATH=/nonexistent
+	ERR=$(<"$TMP/err")
+	validate_written "$@"
+}
+
+T_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# queue_json FILE...: a copy of each, checked against its schema by
+# done_testing in one call (one python start per test file: cheap under TCG).
+queue_json() {
+	local f
+	mkdir -p "$TMP/schema-queue"
+	for f; do
+		[ -f "$f" ] || continue
+		T_Q=$((${T_Q:-0} + 1))
+		cp "$f" "$TMP/schema-queue/$T_Q-$(basename "$f")"
+	done
+}
+
+# valid_json FILE...: one test line, each file valid against docs/schema by
+# its "schema" member (scripts/validate-json, python3-jsonschema).
+valid_json() {
+	local why rc
+	why=$("$T_SRC/scripts/validate-json" "$T_SRC/docs/schema" "$@" 2>&1)
+	rc=$?
+	if [ $rc -eq 77 ]; then
+		skip "schema check: $why"
+		return
+	fi
+	ok $rc "schema: $(for f in "$@"; do basename "$f"; done | tr '\n' ' ')valid${why:+ ($why)}"
+}
+
+# The JSON files a command line that exited 0 or 1 wrote: --json F, --json=F,
+# --save[=DIR] (files newer than the run's start), also a COMMAND's after --.
+validate_written() {
+	local files=() a prev="" rc=$RC
+	[ "$RC" -le 1 ] || return 0
+	for a in "$@"; do
+		case $prev in --json) [ -f "$a" ] && files+=("$a") ;; esac
+		case $a in
+		--json=*) [ -f "${a#--json=}" ] && files+=("${a#--json=}") ;;
+		--save=*) files+=($(find "${a#--save=}" -name '*.json' -newer "$TMP/.run-start" 2>/dev/null)) ;;
+		--save) files+=($(find results -name '*.json' -newer "$TMP/.run-start" 2>/dev/null)) ;;
+		esac
+		prev=$a
+	done
+	[ ${#files[@]} -eq 0 ] || queue_json "${files[@]}"
+	RC=$rc
 }
 
 # json FILE PERL-EXPR: evaluates EXPR with $j = decoded document; prints result.
@@ -46,8 +94,8 @@ expect_usage() { # DESCRIPTION PATTERN ARGS...
 	local desc=$1 pat=$2
 	shift 2
 	run "$@"
-	lines=$(printf '%s\n' "$ERR" | grep -c .)
-	ok $([ "$RC" -eq 2 ] && [ "$lines" -eq 1 ] && printf '%s' "$ERR" | grep -q -- "$pat"; echo $?) \
+	lines=$(printf '%s\n' "$ERR" | command -p grep -c .)
+	ok $([ "$RC" -eq 2 ] && [ "$lines" -eq 1 ] && printf '%s' "$ERR" | command -p grep -q -- "$pat"; echo $?) \
 		"$desc: exit 2, one line matching '$pat' (got $RC: $ERR)"
 }
 

@@ -97,6 +97,7 @@ ok $([ "$RC" -eq 1 ] && [ "$(json "$P" '$j->{partial} ? 1 : 0')" = 1 ]; echo $?)
 ok $([ "$(json "$P" '$j->{classes}[0]{status}')" = ok ] &&
 	[ "$(json "$P" '$j->{classes}[1]{status}')" = interrupted ]; echo $?) \
 	"SIGINT: the measured class is kept, the interrupted one says so"
+queue_json "$P"
 
 # --save never overwrites.
 run run --quick --class null -q --save="$TMP/res"

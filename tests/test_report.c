@@ -664,20 +664,33 @@ static void test_csv(void)
 	struct csv_doc d;
 	int rc;
 
-	ok(csv_parse("t", good, strlen(good), &d) == 0 && d.nrows == 2 && d.rows[0].n == 3 &&
+	ok(csvdoc_parse("t", good, strlen(good), &d) == 0 && d.nrows == 2 && d.rows[0].n == 3 &&
 	       strcmp(d.rows[0].field[1], "b,c") == 0 &&
 	       strcmp(d.rows[0].field[2], "say \"hi\"") == 0 &&
 	       strcmp(d.rows[1].field[0], "two\nlines") == 0 && d.rows[1].field[1][0] == 0 &&
 	       d.rows[1].line == 2,
 	   "RFC 4180: quoted comma, doubled quote, CRLF, quoted line break, empty field");
-	csv_free(&d);
-	rc = csv_parse("t", "a,\"b\"c\n", 7, &d);
+	csvdoc_free(&d);
+	const char blank[] = "x\n\"two\nlines\"\n\ny\r\n";
+
+	rc = csvdoc_parse("t", blank, strlen(blank), &d);
+	ok(rc == 0 && d.nrows == 3 && d.rows[0].line == 1 && d.rows[1].line == 2 &&
+	       d.rows[2].line == 5 && strcmp(d.rows[2].field[0], "y") == 0,
+	   "a record after a quoted line break and a blank line: its own line (5; %s)",
+	   rc ? mvm_error() : "");
+	csvdoc_free(&d);
+	rc = csvdoc_parse("t", " a , b\n", 7, &d);
+	ok(rc == 0 && d.nrows == 1 && d.rows[0].n == 2 && strcmp(d.rows[0].field[0], " a ") == 0 &&
+	       strcmp(d.rows[0].field[1], " b") == 0,
+	   "spaces are kept: RFC 4180 trims nothing");
+	csvdoc_free(&d);
+	rc = csvdoc_parse("t", "a,\"b\"c\n", 7, &d);
 	ok(rc < 0 && strstr(mvm_error(), "line 1"), "text after a closing quote is an error (%s)",
 	   mvm_error());
-	rc = csv_parse("t", "a\nb\"c\n", 6, &d);
+	rc = csvdoc_parse("t", "a\nb\"c\n", 6, &d);
 	ok(rc < 0 && strstr(mvm_error(), "line 2"),
 	   "a quote inside an unquoted field is an error naming its line (%s)", mvm_error());
-	rc = csv_parse("t", "a,\"bc\n", 6, &d);
+	rc = csvdoc_parse("t", "a,\"bc\n", 6, &d);
 	ok(rc < 0 && strstr(mvm_error(), "never closed"), "an unterminated quote is an error (%s)",
 	   mvm_error());
 }

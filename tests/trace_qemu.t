@@ -49,6 +49,7 @@ ok $([ "$RC" -eq 0 ] && grep -q "^exitbench trace: .* of process $qpid" "$TMP/ou
 	"trace -p <QEMU pid>: exit 0, report for process $qpid (rc $RC: $(head -c 300 "$TMP/err"))"
 ok $([ -s "$DBG" ]; echo $?) "the guest ran: SeaBIOS wrote $(wc -c <"$DBG") bytes to its debug port"
 ok $([ "$(json "$J" '$j->{target}{pid}')" = "$qpid" ]; echo $?) "JSON names the traced pid"
+queue_json "$J"
 pio=$(json "$J" '$j->{events}{kvm_pio}{count}')
 dbg=$(json "$J" "(map { \$_->{count} } grep { \$_->{k1} == 0x402 && \$_->{k2} == 1 } @{\$j->{causes}{kvm_pio}})[0] // 0")
 ok $([ "$pio" -gt 0 ] && [ "$dbg" -gt 0 ]; echo $?) \
