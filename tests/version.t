@@ -8,8 +8,9 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 want=$(cd "$top" && scripts/build-version.sh | sed -n 's/^#define EXITBENCH_BUILD_VERSION "\(.*\)"$/\1/p')
 method=$(sed -n 's/^#define EXITBENCH_METHOD_VERSION \([0-9]*\)$/\1/p' "$top/bench/version.h")
 run --version
-ok $([ "$RC" -eq 0 ] && [ "$OUT" = "exitbench $want (method $method)" ]; echo $?) \
-	"--version: '$OUT' is the tree's build version '$want' and method $method"
+ok $([ "$RC" -eq 0 ] && grep -qx "method $method" <<<"$OUT" &&
+	grep -q "^source $want (commit [0-9a-f]\{40\}" <<<"$OUT"; echo $?) \
+	"--version: '$OUT' names the tree's build version '$want' and method $method"
 if (cd "$top" && git rev-parse HEAD >/dev/null 2>&1); then
 	head=$(cd "$top" && git describe --always --abbrev=12)
 	ok $([ "${want%%+modified.*}" = "$head" ]; echo $?) "the build version starts with HEAD ($head)"
