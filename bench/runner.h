@@ -157,10 +157,6 @@ void ap_stop(struct class_run *cr);
 extern const char guest_image_start[];
 extern const uint64_t guest_image_size;
 
-/* Set by signal handlers; the runner checks them when KVM_RUN returns EINTR. */
-extern volatile sig_atomic_t runner_interrupted, runner_timed_out;
-void runner_install_signals(void);
-
 /* Runs cls in a fresh VM.  Returns 0 with res filled (status OK or
  * SKIPPED/FAILED/INTERRUPTED with res->reason), -1 only when the host
  * cannot even start (res->reason says why). */
