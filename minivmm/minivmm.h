@@ -97,6 +97,15 @@ int vm_memslot_recreate(struct vm *vm, uint32_t slot);
 /* Host address of a guest-physical range inside one slot, or NULL. */
 void *vm_gpa_to_hva(struct vm *vm, uint64_t gpa, size_t len);
 
+/* ---- one MSR to the VMM (msrfilter.c) ---- */
+/* Guest accesses of MSR index (flags: KVM_MSR_FILTER_READ and/or _WRITE)
+ * exit to userspace (KVM_EXIT_X86_RDMSR / WRMSR); every other MSR as before. */
+int vm_msr_to_user(struct vm *vm, uint32_t index, uint32_t flags);
+/* The filter behind it: one range denying index, whose bitmap is *bitmap
+ * (KVM reads the bitmap as unsigned longs). */
+void mvm_msr_filter_one(struct kvm_msr_filter *f, unsigned long *bitmap, uint32_t index,
+			uint32_t flags);
+
 /* ---- long mode (longmode.c) ---- */
 /* Writes identity page tables (0..4 GiB, 2 MiB pages, user-accessible),
  * the GDT, the TSS and an IDT whose 256 gates point to vectors[i]
