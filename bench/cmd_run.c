@@ -477,8 +477,35 @@ static int run_status(const struct run_opts *o, const struct run_result *r)
 
 static struct perf_spec perf_spec;
 
+/* --cpu/--cpu2 must name CPUs this process may run on (before /dev/kvm). */
+static int check_cpus(const struct run_opts *o)
+{
+	cpu_set_t set;
+
+	if (o->cpu < 0 && o->cpu2 < 0)
+		return 0;
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return usage_error("--cpu: read this process's CPU affinity: %s", strerror(errno));
+	if (o->cpu >= 0 && !CPU_ISSET(o->cpu, &set))
+		return usage_error("--cpu %d: not a CPU this process may run on", o->cpu);
+	if (o->cpu2 >= 0 && !CPU_ISSET(o->cpu2, &set))
+		return usage_error("--cpu2 %d: not a CPU this process may run on", o->cpu2);
+	return 0;
+}
+
+/* Everything that needs no /dev/kvm is checked first. */
+static int check_before_kvm(const struct run_opts *o)
+{
+	if (!o->no_perf && (perfctr_parse_opt("--perf", PERF_DEFAULT_EVENTS, &perf_spec) ||
+			    (o->events && perfctr_parse_opt("-e", o->events, &perf_spec))))
+		return EXIT_USAGE;
+	return check_cpus(o);
+}
+
 static int setup_run(struct run_opts *o, struct kvm_sys *kvm, struct run_result *r)
 {
+	if (check_before_kvm(o))
+		return EXIT_USAGE;
 	if (kvm_open(kvm, o->kvm_path) || kvm_require_base_caps(kvm) ||
 	    hostinfo_collect(&r->host, kvm))
 		return usage_error("%s", mvm_error());
@@ -496,12 +523,8 @@ static int setup_run(struct run_opts *o, struct kvm_sys *kvm, struct run_result 
 	r->params.cpu = o->cpu;
 	r->params.cpu2 = o->cpu2;
 	r->params.cpus_siblings = cpus_are_siblings(o->cpu, o->cpu2);
-	if (!o->no_perf) {
-		if (perfctr_parse_opt("--perf", PERF_DEFAULT_EVENTS, &perf_spec) ||
-		    (o->events && perfctr_parse_opt("-e", o->events, &perf_spec)))
-			return EXIT_USAGE;
+	if (!o->no_perf)
 		r->params.perf = &perf_spec;
-	}
 	if (o->cpu >= 0 && pin_thread(o->cpu))
 		return usage_error("%s", mvm_error());
 	mvm_signals_install();
