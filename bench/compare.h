@@ -158,6 +158,7 @@ struct comparison {
 	double noise_floor_pct;
 	unsigned int noise_classes;
 	double threshold_used_pct;
+	unsigned int resamples; /* 0: CMP_RESAMPLES (the fuzzer uses fewer) */
 };
 
 /* Fills c->e from the loaded files (compare_classes.c): 0, or -1 with
@@ -168,6 +169,8 @@ void compare_print_table(const struct comparison *c, FILE *out);
 void compare_print_tap(const struct comparison *c, FILE *out);
 /* exitbench-compare/1 (docs/compare.md), written atomically. */
 int compare_write_json(const struct comparison *c, const char *path);
+/* The same document to an open stream. */
+int compare_dump_json(const struct comparison *c, FILE *f);
 /* "unverified in base and new", "wide interval", ... joined by "; ", or "" */
 const char *cmp_entry_flags(const struct cmp_entry *e);
 

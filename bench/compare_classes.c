@@ -133,7 +133,8 @@ static int compare_one(struct comparison *c, const struct side *b, const struct 
 	sb.nruns = e->nruns_b >= 2 ? e->nruns_b : 0;
 	sn.run_medians = e->nruns_n >= 2 ? e->runs_n : NULL;
 	sn.nruns = e->nruns_n >= 2 ? e->nruns_n : 0;
-	if (cmp_compare(&sb, &sn, e->threshold_pct, cmp_class_seed(e->name), CMP_RESAMPLES, &e->r))
+	if (cmp_compare(&sb, &sn, e->threshold_pct, cmp_class_seed(e->name),
+			c->resamples ? c->resamples : CMP_RESAMPLES, &e->r))
 		return mvm_fail("class %s: %s", e->name, mvm_error());
 counted:
 	e->compared = true;

@@ -278,6 +278,20 @@ static int dump(FILE *f, const void *arg)
 	return fputc('\n', f) == EOF ? -1 : 0;
 }
 
+int compare_dump_json(const struct comparison *c, FILE *f)
+{
+	json_t *doc = compare_json(c);
+	int ret;
+
+	if (!doc) {
+		errno = ENOMEM;
+		return mvm_fail_errno("build the comparison JSON");
+	}
+	ret = dump(f, doc);
+	json_decref(doc);
+	return ret;
+}
+
 int compare_write_json(const struct comparison *c, const char *path)
 {
 	json_t *doc = compare_json(c);

@@ -64,6 +64,9 @@ struct trace_rec {
 };
 
 #define TRACE_MAX_FIELDS 3
+/* common_type, common_flags, common_preempt_count, common_pid: a record
+ * shorter than these is not decoded */
+#define TRACE_COMMON_SIZE 8
 
 /* Events and fields of one kernel's formats, looked up once. */
 struct trace_decoder {
