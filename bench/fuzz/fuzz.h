@@ -17,7 +17,8 @@
 int fuzz_resultfile(const uint8_t *data, size_t len);
 /* A published.csv. */
 int fuzz_published(const uint8_t *data, size_t len);
-/* Raw kvm:* records, each a 2-byte little-endian length then its bytes,
+/* Raw kvm:* records, each a 2-byte little-endian length then its bytes (at
+ * most 4096 used, the record ending where an inaccessible page begins),
  * decoded with the formats in tests/data/trace-formats/ (srcdir: the
  * source tree) and fed to the pairing and the statistics. */
 int fuzz_trace_records(const uint8_t *data, size_t len, const char *srcdir);
