@@ -11,14 +11,14 @@ new=$top/tests/data/compare/new.json
 # edit FILE OUT PERL: OUT is FILE with PERL applied to $j (the decoded document);
 # scale($j, CLASS, F) multiplies every tick value of CLASS by F.
 edit() {
-	perl -MJSON::PP -e 'sub scale { my ($j, $n, $f) = @_;
+	perl -MCpanel::JSON::XS -e 'sub scale { my ($j, $n, $f) = @_;
 		for my $c (grep { $_->{name} eq $n } @{$j->{classes}}) {
 			$c->{stats}{$_} *= $f for qw(min max median p1 p10 p90 p99 mean stddev);
 			$_ *= $f for @{$c->{stats}{median_ci95}}, @{$c->{quantiles}}, @{$c->{repeat}{medians}};
 		} }
 		local $/; open my $f, "<", $ARGV[0] or die; my $j = decode_json(<$f>);
 		eval $ARGV[2]; die $@ if $@; open my $o, ">", $ARGV[1] or die;
-		print $o JSON::PP->new->canonical->encode($j)' "$1" "$2" "$3"
+		print $o Cpanel::JSON::XS->new->canonical->encode($j)' "$1" "$2" "$3"
 }
 
 # ---- data loss ----
