@@ -99,7 +99,8 @@ static int collect_all(const struct report_opts *o, struct pathlist *all)
 		return mvm_fail("--all: %s is not a directory", o->hosts_dir);
 	if (scan_dir(o->hosts_dir, all))
 		return -1;
-	qsort(all->p, all->n, sizeof(*all->p), cmp_str);
+	if (all->n) /* an empty directory: no list to sort (qsort(NULL) is undefined) */
+		qsort(all->p, all->n, sizeof(*all->p), cmp_str);
 	return 0;
 }
 
