@@ -210,7 +210,7 @@ fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		mkdir -p build-fuzz/corpus/$$t tests/fuzz/$$t; \
 		echo "fuzz $$t: $(FUZZ_RUNS) runs"; \
-		build-fuzz/fuzz/fuzz_$$t -runs=$(FUZZ_RUNS) -max_len=16384 -timeout=60 \
+		build-fuzz/fuzz/fuzz_$$t -runs=$(FUZZ_RUNS) -max_len=16384 -timeout=60 -report_slow_units=60 \
 			-rss_limit_mb=2048 -print_final_stats=1 \
 			-artifact_prefix=tests/fuzz/$$t/crash- \
 			build-fuzz/corpus/$$t tests/fuzz/$$t 2>build-fuzz/$$t.log || \
