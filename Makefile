@@ -7,7 +7,6 @@
 #   make deps       install the Debian packages the project needs
 #   make lint       cppcheck + clang-format check
 #   make hw         the kernel module of `exitbench hw` (docs/hw.md); KDIR=... for another kernel
-#   make fuzz       libFuzzer (clang) on every reader of outside input (tests/fuzz/)
 #   make fuzz       libFuzzer (clang) on every reader of outside input (tests/fuzz/;
 #                   make fuzz-merge keeps what it found there)
 #   make soak       1,000 VM create/run/destroy cycles: no fd or RSS growth
