@@ -25,6 +25,7 @@ const struct check_def *const check_table[] = {
     &check_cpuid,     &check_cpuid_features, &check_pio_out,   &check_pio_in,	  &check_pio_outs,
     &check_pio_ins,   &check_mmio_write,     &check_mmio_read, &check_mmio_cross, &check_hlt,
     &check_hypercall, &check_rdmsr,	     &check_wrmsr,     &check_refault,	  &check_dirty,
+    &check_test_hang,
 };
 const unsigned int check_count = sizeof(check_table) / sizeof(check_table[0]);
 
@@ -454,17 +455,17 @@ static void run_failed(struct check_ctx *c, bool ran, unsigned int timeout_s,
 	size_t n;
 
 	out->status = CHECK_FAIL;
-	if (ran && !runner_interrupted && !runner_timed_out && c->def->backend_lacks &&
+	if (ran && !mvm_interrupted && !mvm_timed_out && c->def->backend_lacks &&
 	    c->def->backend_lacks(c, why, sizeof(why))) {
 		out->status = CHECK_SKIP;
 		snprintf(out->reason, sizeof(out->reason), "unsupported: %s", why);
 		return;
 	}
-	if (runner_interrupted) {
+	if (mvm_interrupted) {
 		snprintf(out->reason, sizeof(out->reason), "interrupted by a signal");
 		return;
 	}
-	if (runner_timed_out) {
+	if (mvm_timed_out) {
 		if (c->vcpu)
 			vcpu_get_regs(c->vcpu, &regs);
 		n = (size_t)snprintf(out->reason, sizeof(out->reason),
@@ -520,16 +521,16 @@ void check_run(struct kvm_sys *kvm, const struct backend *b, const struct check_
 	c->backend = b;
 	c->inject = inject;
 	h.ctx = c;
-	runner_timed_out = 0;
+	mvm_timed_out = 0;
 	r = ctx_setup(kvm, c, &why);
 	if (r == 0 && why) {
 		out->status = CHECK_SKIP;
 		snprintf(out->reason, sizeof(out->reason), "unsupported: %s", why);
 	} else if (r == 0) {
-		alarm(timeout_s);
+		mvm_watchdog_arm(c->vcpu, timeout_s, 0);
 		ran = true;
 		r = vcpu_run_loop(c->vcpu, &h);
-		alarm(0);
+		mvm_watchdog_disarm();
 	}
 	if (r)
 		run_failed(c, ran, timeout_s, out);

@@ -48,6 +48,8 @@ struct check_def {
 	bool (*backend_lacks)(struct check_ctx *c, char *why, size_t len);
 	/* Appended to the reason when the guest run itself fails. */
 	const char *hint;
+	/* A test switch (tests/check.t): runs only when named in --only. */
+	bool hidden;
 };
 
 enum check_ev_kind { EV_IO, EV_MMIO, EV_HLT, EV_HYPERCALL, EV_RDMSR, EV_WRMSR, EV_STEP };
@@ -132,6 +134,7 @@ bool check_expect(struct check_ctx *c, unsigned int i, const struct check_event 
 unsigned int check_run_of(const struct check_ctx *c, unsigned int *i, uint32_t size,
 			  uint64_t *count, uint8_t *buf, size_t cap, size_t *len);
 
+extern const struct check_def check_test_hang;
 extern const struct check_def check_cpuid, check_cpuid_features, check_pio_out, check_pio_in,
     check_pio_outs, check_pio_ins, check_mmio_write, check_mmio_read, check_mmio_cross, check_hlt,
     check_hypercall, check_rdmsr, check_wrmsr, check_refault, check_dirty;

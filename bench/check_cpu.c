@@ -218,21 +218,8 @@ static const char *msr_unsupported(struct check_ctx *c)
 
 static int msr_setup(struct check_ctx *c)
 {
-	struct kvm_enable_cap cap = {.cap = KVM_CAP_X86_USER_SPACE_MSR,
-				     .args = {KVM_MSR_EXIT_REASON_FILTER}};
-	uint8_t deny = 0;
-	struct kvm_msr_filter f = {
-	    .flags = KVM_MSR_FILTER_DEFAULT_ALLOW,
-	    .ranges = {{.flags = KVM_MSR_FILTER_READ | KVM_MSR_FILTER_WRITE,
-			.nmsrs = 1,
-			.base = CHECK_MSR_INDEX,
-			.bitmap = &deny}},
-	};
-
-	if (ioctl(c->vm.fd, KVM_ENABLE_CAP, &cap) < 0)
-		return mvm_fail_errno("KVM_ENABLE_CAP KVM_CAP_X86_USER_SPACE_MSR (FILTER)");
-	if (ioctl(c->vm.fd, KVM_X86_SET_MSR_FILTER, &f) < 0)
-		return mvm_fail_errno("KVM_X86_SET_MSR_FILTER denying MSR 0x%x", CHECK_MSR_INDEX);
+	if (vm_msr_to_user(&c->vm, CHECK_MSR_INDEX, KVM_MSR_FILTER_READ | KVM_MSR_FILTER_WRITE))
+		return -1;
 	c->args[0] = CHECK_MSR_INDEX;
 	c->args[1] = CHECK_MSR_VALUE;
 	return vcpu_set_cpuid_supported(c->vcpu);

@@ -3,6 +3,7 @@
  * the dirty log reports exactly the pages written. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <sys/ioctl.h>
 
 #include "bench/check.h"
@@ -82,6 +83,33 @@ const struct check_def check_refault = {
     .setup = refault_setup,
     .step = refault_step,
     .verify = refault_verify,
+};
+
+/* ---- test-hang-vmm (hidden: tests/check.t) ---- */
+
+/* The VMM busy in a step handler until the watchdog fires: the signal lands
+ * between two KVM_RUNs, and only immediate_exit stops the next one. */
+static int hang_step(struct check_ctx *c, uint32_t n)
+{
+	const struct timespec tick = {.tv_nsec = 10 * 1000 * 1000};
+
+	(void)c;
+	(void)n;
+	while (!mvm_timed_out && !mvm_interrupted)
+		nanosleep(&tick, NULL);
+	return 0;
+}
+
+const struct check_def check_test_hang = {
+    .name = "test-hang-vmm",
+    .what = "test only: the VMM waits in a step handler until the watchdog fires",
+    .op = OP_CHECK_REFAULT,
+    .inject = INJECT_CUSTOM,
+    .inject_what = "nothing",
+    .setup = refault_setup,
+    .step = hang_step,
+    .verify = refault_verify,
+    .hidden = true,
 };
 
 /* ---- dirty-log ---- */

@@ -246,22 +246,8 @@ static int setup_msr_kernel(struct class_run *cr)
 /* MISC_ENABLE reads are denied by a filter, so KVM sends them to us. */
 static int setup_msr_user(struct class_run *cr)
 {
-	static uint64_t deny; /* bit 0 clear: the one MSR is denied (KVM reads a long) */
-	struct kvm_enable_cap cap = {.cap = KVM_CAP_X86_USER_SPACE_MSR,
-				     .args = {KVM_MSR_EXIT_REASON_FILTER}};
-	struct kvm_msr_filter filter = {
-	    .flags = KVM_MSR_FILTER_DEFAULT_ALLOW,
-	    .ranges = {{.flags = KVM_MSR_FILTER_READ,
-			.nmsrs = 1,
-			.base = MSR_MISC_ENABLE,
-			.bitmap = (uint8_t *)&deny}},
-	};
-
-	if (ioctl(cr->vm.fd, KVM_ENABLE_CAP, &cap) < 0)
-		return mvm_fail_errno("KVM_ENABLE_CAP KVM_CAP_X86_USER_SPACE_MSR");
-	if (ioctl(cr->vm.fd, KVM_X86_SET_MSR_FILTER, &filter) < 0)
-		return mvm_fail_errno("KVM_X86_SET_MSR_FILTER deny read of MSR 0x%x",
-				      MSR_MISC_ENABLE);
+	if (vm_msr_to_user(&cr->vm, MSR_MISC_ENABLE, KVM_MSR_FILTER_READ))
+		return -1;
 	cr->args[0] = MSR_MISC_ENABLE;
 	return 0;
 }

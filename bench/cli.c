@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bench/cli.h"
@@ -85,6 +86,11 @@ int check_writable(const char *opt, const char *path)
 	char copy[4096];
 	const char *dir;
 
+	struct stat st;
+
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return usage_error("%s: cannot write %s: a directory, expected a file name", opt,
+				   path);
 	snprintf(copy, sizeof(copy), "%s", path);
 	dir = dirname(copy);
 	if (access(dir, W_OK) < 0)

@@ -53,5 +53,6 @@ int cmd_report(int argc, char **argv);
 int cmd_census(int argc, char **argv);
 int cmd_lab(int argc, char **argv);
 int cmd_hw(int argc, char **argv);
+int cmd_soak(int argc, char **argv); /* bench/soak/ */
 
 #endif

@@ -51,8 +51,9 @@ static void names(char *buf, size_t len)
 
 	buf[0] = 0;
 	for (unsigned int i = 0; i < check_count && used < len; i++)
-		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "",
-					 check_table[i]->name);
+		if (!check_table[i]->hidden)
+			used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "",
+						 check_table[i]->name);
 }
 
 static int unknown_check(const char *opt, const char *name)
@@ -75,7 +76,7 @@ static int parse_only(const char *s, struct check_opts *o)
 
 		if (strcmp(t, "all") == 0) {
 			for (unsigned int i = 0; i < check_count; i++)
-				if (parse_only(check_table[i]->name, o))
+				if (!check_table[i]->hidden && parse_only(check_table[i]->name, o))
 					return EXIT_USAGE;
 			continue;
 		}
@@ -151,6 +152,8 @@ static int parse_check(int argc, char **argv, struct check_opts *o)
 static void list_checks(void)
 {
 	for (unsigned int i = 0; i < check_count; i++) {
+		if (check_table[i]->hidden)
+			continue;
 		printf("%-15s %s\n", check_table[i]->name, check_table[i]->what);
 		printf("%-15s --inject: %s\n", "", check_table[i]->inject_what);
 	}
@@ -213,19 +216,19 @@ static int run_checks(const struct check_opts *o, struct kvm_sys *kvm, const str
 	if (o->tap)
 		printf("1..%u\n", o->nsel);
 	print_header(o, b);
-	runner_install_signals();
-	for (n = 0; n < o->nsel && !runner_interrupted; n++) {
+	mvm_signals_install();
+	for (n = 0; n < o->nsel && !mvm_interrupted; n++) {
 		const struct check_def *d = o->sel[n];
 
 		check_run(kvm, b, d, d == o->inject, o->timeout_s, &r);
-		if (runner_interrupted)
+		if (mvm_interrupted)
 			break;
 		print_one(o, n + 1, &r);
 		passed += r.status == CHECK_PASS;
 		failed += r.status == CHECK_FAIL;
 		skipped += r.status == CHECK_SKIP;
 	}
-	if (runner_interrupted) {
+	if (mvm_interrupted) {
 		fprintf(stderr, "exitbench: interrupted after %u of %u checks\n", n, o->nsel);
 		return EXIT_FAIL;
 	}

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "bench/census/census.h"
 #include "bench/cli.h"
@@ -24,9 +25,8 @@ static const char compare_usage[] =
     "      --json F          also write the comparison as JSON (atomically)\n"
     "      --tap             TAP on stdout instead of the table: one line per class,\n"
     "                        'not ok' for a class that got slower\n"
-    "      --no-noise-floor  use --threshold even when the host's own run-to-run spread\n"
-    "                        (the largest spread of a class's runs in the base files)\n"
-    "                        is larger\n"
+    "      --no-noise-floor  use --threshold even when a class's own run-to-run spread\n"
+    "                        (of its runs in the base files) is larger\n"
     "      --force           compare files of different hosts, backends or class sets\n"
     "                        (warns on stderr, compares the common classes)\n"
     "  Files of different method versions or platforms (bare-metal, nested, emulated,\n"
@@ -207,12 +207,55 @@ static int load(const char *const *paths, unsigned int n, struct rf_run *runs)
 	return 0;
 }
 
+/* Two files of one side must be independent runs: not one file named
+ * twice, nor a copy (the same bytes). */
+static int check_distinct(const struct rf_run *runs, unsigned int n, const char *side)
+{
+	for (unsigned int i = 0; i < n; i++)
+		for (unsigned int j = 0; j < i; j++) {
+			const struct rf_run *a = &runs[j], *b = &runs[i];
+
+			if (a->dev == b->dev && a->ino == b->ino)
+				return usage_error(
+				    "--%s %s: the same file as --%s %s (each file of "
+				    "a side must be another run)",
+				    side, b->path, side, a->path);
+			if (a->content_size == b->content_size &&
+			    a->content_hash == b->content_hash)
+				return usage_error("--%s %s: the same content as --%s %s (a copy "
+						   "is not another run)",
+						   side, b->path, side, a->path);
+		}
+	return 0;
+}
+
+/* --json must not land on an input (the base result would be lost). */
+static int check_output(const struct comparison *c)
+{
+	const struct compare_opts *o = c->o;
+	struct stat st;
+
+	if (!o->json || stat(o->json, &st) < 0)
+		return 0;
+	for (unsigned int i = 0; i < o->nbase + o->nnew; i++) {
+		const struct rf_run *r = i < o->nbase ? &c->base[i] : &c->new_[i - o->nbase];
+
+		if (r->dev == (unsigned long long)st.st_dev &&
+		    r->ino == (unsigned long long)st.st_ino)
+			return usage_error("--json %s: the same file as the input %s; refusing to "
+					   "overwrite it",
+					   o->json, r->path);
+	}
+	return 0;
+}
+
 static int run_compare(struct comparison *c)
 {
 	const struct compare_opts *o = c->o;
 
 	if (load(o->base, o->nbase, c->base) || load(o->new_, o->nnew, c->new_) ||
-	    check_comparable(c))
+	    check_distinct(c->base, o->nbase, "base") || check_distinct(c->new_, o->nnew, "new") ||
+	    check_output(c) || check_comparable(c))
 		return EXIT_USAGE;
 	if (compare_classes(c))
 		return usage_error("compare %s and %s: %s", o->base[0], o->new_[0], mvm_error());

@@ -173,6 +173,7 @@ int cmd_report(int argc, char **argv)
 	struct report r = {.o = &o};
 	int st = parse_report(argc, argv, &o);
 
+	report_install_signals();
 	if (st == 0 && stage_check_readme(o.out_dir))
 		st = usage_error("%s", mvm_error());
 	if (st == 0)
@@ -190,5 +191,6 @@ int cmd_report(int argc, char **argv)
 	stage_close(&r);
 	free(r.jobs);
 	report_free(&r);
+	report_reraise();
 	return st;
 }

@@ -327,7 +327,7 @@ static void perf_overhead(struct kvm_sys *kvm, struct run_result *r)
 		if (strcmp(r->classes[i].cls->name, "cpuid") == 0 &&
 		    r->classes[i].status == CLASS_OK && r->classes[i].perf)
 			c = &r->classes[i];
-	plain = c && !runner_interrupted ? calloc(1, sizeof(*plain)) : NULL;
+	plain = c && !mvm_interrupted ? calloc(1, sizeof(*plain)) : NULL;
 	if (!plain)
 		return;
 	p.perf = NULL;
@@ -372,8 +372,8 @@ static void run_rounds(const struct run_opts *o, struct kvm_sys *kvm, struct run
 	unsigned int k, i, rounds = o->repeat;
 	double t0 = mono_s();
 
-	for (k = 0; k < rounds && !runner_interrupted; k++)
-		for (i = 0; i < o->nclasses && !runner_interrupted; i++) {
+	for (k = 0; k < rounds && !mvm_interrupted; k++)
+		for (i = 0; i < o->nclasses && !mvm_interrupted; i++) {
 			if (ran[i] != k || (k && runs[i * rounds + k - 1].status != CLASS_OK))
 				continue;
 			progress(o, k * o->nclasses + i, rounds * o->nclasses, o->classes[i]->name,
@@ -392,7 +392,7 @@ static void run_all(struct run_opts *o, struct kvm_sys *kvm, struct run_result *
 	if (!runs || !ran) {
 		fprintf(stderr, "exitbench: allocate %u x %u results: %s\n", o->nclasses, o->repeat,
 			strerror(errno));
-		runner_interrupted = 1;
+		mvm_interrupted = 1;
 	}
 	if (runs && ran)
 		run_rounds(o, kvm, r, runs, ran);
@@ -401,7 +401,7 @@ static void run_all(struct run_opts *o, struct kvm_sys *kvm, struct run_result *
 	free(runs);
 	free(ran);
 	perf_overhead(kvm, r);
-	if (runner_interrupted) {
+	if (mvm_interrupted) {
 		r->partial = true;
 		snprintf(r->partial_reason, sizeof(r->partial_reason),
 			 "interrupted: %u of %u classes run", r->nclasses, o->nclasses);
@@ -477,8 +477,35 @@ static int run_status(const struct run_opts *o, const struct run_result *r)
 
 static struct perf_spec perf_spec;
 
+/* --cpu/--cpu2 must name CPUs this process may run on (before /dev/kvm). */
+static int check_cpus(const struct run_opts *o)
+{
+	cpu_set_t set;
+
+	if (o->cpu < 0 && o->cpu2 < 0)
+		return 0;
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return usage_error("--cpu: read this process's CPU affinity: %s", strerror(errno));
+	if (o->cpu >= 0 && !CPU_ISSET(o->cpu, &set))
+		return usage_error("--cpu %d: not a CPU this process may run on", o->cpu);
+	if (o->cpu2 >= 0 && !CPU_ISSET(o->cpu2, &set))
+		return usage_error("--cpu2 %d: not a CPU this process may run on", o->cpu2);
+	return 0;
+}
+
+/* Everything that needs no /dev/kvm is checked first. */
+static int check_before_kvm(const struct run_opts *o)
+{
+	if (!o->no_perf && (perfctr_parse_opt("--perf", PERF_DEFAULT_EVENTS, &perf_spec) ||
+			    (o->events && perfctr_parse_opt("-e", o->events, &perf_spec))))
+		return EXIT_USAGE;
+	return check_cpus(o);
+}
+
 static int setup_run(struct run_opts *o, struct kvm_sys *kvm, struct run_result *r)
 {
+	if (check_before_kvm(o))
+		return EXIT_USAGE;
 	if (kvm_open(kvm, o->kvm_path) || kvm_require_base_caps(kvm) ||
 	    hostinfo_collect(&r->host, kvm))
 		return usage_error("%s", mvm_error());
@@ -496,15 +523,11 @@ static int setup_run(struct run_opts *o, struct kvm_sys *kvm, struct run_result 
 	r->params.cpu = o->cpu;
 	r->params.cpu2 = o->cpu2;
 	r->params.cpus_siblings = cpus_are_siblings(o->cpu, o->cpu2);
-	if (!o->no_perf) {
-		if (perfctr_parse_opt("--perf", PERF_DEFAULT_EVENTS, &perf_spec) ||
-		    (o->events && perfctr_parse_opt("-e", o->events, &perf_spec)))
-			return EXIT_USAGE;
+	if (!o->no_perf)
 		r->params.perf = &perf_spec;
-	}
 	if (o->cpu >= 0 && pin_thread(o->cpu))
 		return usage_error("%s", mvm_error());
-	runner_install_signals();
+	mvm_signals_install();
 	if (o->timer < 0)
 		r->params.timer = probe_timer(kvm, &r->host.backend, o->timeout_s, r->timer_note,
 					      sizeof(r->timer_note));

@@ -367,6 +367,14 @@ static struct trace_session *start(const struct trace_cli *o, FILE *rec, pid_t *
 		to.pid = *child;
 	}
 	s = trace_session_open(&to);
+	if (s && got_signal) {
+		/* Ctrl-C during set-up: the COMMAND never starts */
+		mvm_fail("interrupted by signal %d while setting up tracing%s%s%s", (int)got_signal,
+			 o->cmd ? "; command " : "", o->cmd ? o->cmd[0] : "",
+			 o->cmd ? " not started" : "");
+		trace_session_close(s);
+		s = NULL;
+	}
 	if (s) {
 		describe_target(o, to.pid, what, sizeof(what));
 		fprintf(stderr, "exitbench trace: tracing kvm events of %s in instance %s%s\n",
@@ -415,7 +423,9 @@ int cmd_trace(int argc, char **argv)
 
 	if (parse_trace(argc, argv, &o))
 		return EXIT_USAGE;
-	if (o.record && !(rec = fopen(o.record, "w")))
+	if (trace_need_privilege())
+		return usage_error("trace: %s", mvm_error());
+	if (o.record && !(rec = fopen(o.record, "we")))
 		return usage_error("--record: open %s: %s", o.record, strerror(errno));
 	install_signals();
 	s = start(&o, rec, &child);

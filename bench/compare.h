@@ -135,6 +135,9 @@ struct cmp_entry {
 	bool compared;		      /* ok in every file: r is set */
 	char why[300];		      /* not compared: why */
 	struct cmp_result r;
+	/* This class's own run-to-run spread in the base files, in % (NAN under
+	 * two runs), and the threshold its verdict used: max(--threshold, it). */
+	double noise_pct, threshold_pct;
 	bool unverified_b, unverified_n; /* in any file of that side */
 	bool exact; /* instruction counts whose body has no spread: compared exactly */
 	double runs_b[MAX_REPEAT], runs_n[MAX_REPEAT]; /* run medians of every file */
@@ -149,12 +152,13 @@ struct comparison {
 	struct cmp_entry *e;
 	unsigned int ne;
 	unsigned int slower, faster, same, not_compared;
-	/* The host's own run-to-run spread: the largest, over every class and
-	 * side with two or more runs, of (max - min) / median of its run
-	 * medians, in %.  NAN when no class has two runs. */
+	/* Each class is judged against its own noise floor (cmp_entry); these
+	 * sum them up: the largest class floor (NAN when no class has two base
+	 * runs), how many classes have one, the largest threshold used. */
 	double noise_floor_pct;
-	unsigned int noise_classes; /* (class, side) pairs behind it */
-	double threshold_used_pct;  /* max(--threshold, noise floor) */
+	unsigned int noise_classes;
+	double threshold_used_pct;
+	unsigned int resamples; /* 0: CMP_RESAMPLES (the fuzzer uses fewer) */
 };
 
 /* Fills c->e from the loaded files (compare_classes.c): 0, or -1 with
@@ -165,6 +169,8 @@ void compare_print_table(const struct comparison *c, FILE *out);
 void compare_print_tap(const struct comparison *c, FILE *out);
 /* exitbench-compare/1 (docs/compare.md), written atomically. */
 int compare_write_json(const struct comparison *c, const char *path);
+/* The same document to an open stream. */
+int compare_dump_json(const struct comparison *c, FILE *f);
 /* "unverified in base and new", "wide interval", ... joined by "; ", or "" */
 const char *cmp_entry_flags(const struct cmp_entry *e);
 

@@ -133,8 +133,8 @@ static int compare_one(struct comparison *c, const struct side *b, const struct 
 	sb.nruns = e->nruns_b >= 2 ? e->nruns_b : 0;
 	sn.run_medians = e->nruns_n >= 2 ? e->runs_n : NULL;
 	sn.nruns = e->nruns_n >= 2 ? e->nruns_n : 0;
-	if (cmp_compare(&sb, &sn, c->threshold_used_pct, cmp_class_seed(e->name), CMP_RESAMPLES,
-			&e->r))
+	if (cmp_compare(&sb, &sn, e->threshold_pct, cmp_class_seed(e->name),
+			c->resamples ? c->resamples : CMP_RESAMPLES, &e->r))
 		return mvm_fail("class %s: %s", e->name, mvm_error());
 counted:
 	e->compared = true;
@@ -167,35 +167,29 @@ static double side_spread(const struct rf_run *runs, unsigned int nruns, const c
 }
 
 /*
- * The host's noise floor: the largest relative run-to-run spread of any
- * class in the base files (two or more runs).  The new side is not used:
- * a change that makes classes noisy must not silence the comparison.  A change no larger than
- * what the host showed between runs of an unchanged class is not a
- * regression, whatever --threshold says (docs/compare.md).  Conservative on
- * purpose: one noisy class raises it for all; --no-noise-floor turns it off.
+ * The class's noise floor: its own relative run-to-run spread in the base
+ * files (two or more runs).  The new side is not used: a change that makes
+ * classes noisy must not silence the comparison.  A change no larger than
+ * what the host showed between runs of this unchanged class is not a
+ * regression, whatever --threshold says (docs/compare.md).  Each class has
+ * its own: a noisy class (ipi) must not hide a quiet one's regression.
+ * --no-noise-floor turns it off.
  */
-static void noise_floor(struct comparison *c)
+static void noise_floor(struct comparison *c, struct cmp_entry *e)
 {
-	const struct rf_run *first = &c->base[0];
-	double v[2 * 256];
-	unsigned int n = 0;
+	double b = side_spread(c->base, c->o->nbase, e->name);
 
-	for (unsigned int i = 0; i < first->nclasses && n + 2 <= 2 * 256; i++) {
-		double b = side_spread(c->base, c->o->nbase, first->classes[i].name);
-
-		if (isfinite(b))
-			v[n++] = b;
+	e->noise_pct = isfinite(b) ? 100 * b : NAN;
+	e->threshold_pct = c->o->threshold_pct;
+	if (!c->o->no_noise_floor && isfinite(e->noise_pct) && e->noise_pct > e->threshold_pct)
+		e->threshold_pct = e->noise_pct;
+	if (isfinite(e->noise_pct)) {
+		c->noise_classes++;
+		if (!(c->noise_floor_pct >= e->noise_pct))
+			c->noise_floor_pct = e->noise_pct;
 	}
-	c->noise_classes = n;
-	c->noise_floor_pct = NAN;
-	if (n) {
-		qsort(v, n, sizeof(v[0]), by_double);
-		c->noise_floor_pct = 100 * v[n - 1];
-	}
-	c->threshold_used_pct = c->o->threshold_pct;
-	if (!c->o->no_noise_floor && isfinite(c->noise_floor_pct) &&
-	    c->noise_floor_pct > c->threshold_used_pct)
-		c->threshold_used_pct = c->noise_floor_pct;
+	if (e->threshold_pct > c->threshold_used_pct)
+		c->threshold_used_pct = e->threshold_pct;
 }
 
 int compare_classes(struct comparison *c)
@@ -203,7 +197,9 @@ int compare_classes(struct comparison *c)
 	struct side b = {c->base, c->o->nbase, "base"}, n = {c->new_, c->o->nnew, "new"};
 	const struct rf_run *first = &c->base[0];
 
-	noise_floor(c);
+	c->noise_floor_pct = NAN;
+	c->noise_classes = 0;
+	c->threshold_used_pct = c->o->threshold_pct;
 	c->e = calloc(first->nclasses ? first->nclasses : 1, sizeof(*c->e));
 	if (!c->e)
 		return mvm_fail_errno("allocate %u comparisons", first->nclasses);
@@ -214,6 +210,7 @@ int compare_classes(struct comparison *c)
 		if (!rf_find_class(&c->new_[0], e->name))
 			continue; /* a class-set difference, reported as such */
 		c->ne++;
+		noise_floor(c, e);
 		if (compare_one(c, &b, &n, e))
 			return -1;
 	}

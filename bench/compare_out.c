@@ -11,15 +11,19 @@
 
 const char *cmp_entry_flags(const struct cmp_entry *e)
 {
-	static char buf[64];
+	static char buf[128];
 	const char *u = e->unverified_b && e->unverified_n ? "unverified in base and new"
 			: e->unverified_b		   ? "unverified in base"
 			: e->unverified_n		   ? "unverified in new"
 							   : "";
+	char floor[48] = "";
 
-	snprintf(buf, sizeof(buf), "%s%s%s%s%s", u, *u && e->r.wide ? "; " : "",
-		 e->r.wide ? "wide interval" : "", *u && e->exact ? "; " : "",
-		 e->exact ? "exact count" : "");
+	if (isfinite(e->noise_pct) && e->threshold_pct == e->noise_pct)
+		snprintf(floor, sizeof(floor), "noise floor %.1f%%", e->noise_pct);
+	snprintf(buf, sizeof(buf), "%s%s%s%s%s%s%s", u, *u && e->r.wide ? "; " : "",
+		 e->r.wide ? "wide interval" : "", (*u || e->r.wide) && e->exact ? "; " : "",
+		 e->exact ? "exact count" : "", (*u || e->r.wide || e->exact) && *floor ? "; " : "",
+		 floor);
 	return buf;
 }
 
@@ -84,18 +88,15 @@ static void print_header(const struct comparison *c, FILE *out)
 	print_side(c, false, out);
 	print_diffs(c, "", out);
 	if (isfinite(c->noise_floor_pct))
-		fprintf(
-		    out,
-		    "noise floor %.1f%%: the largest run-to-run spread among %u classes' runs in "
-		    "the base files%s\n",
-		    c->noise_floor_pct, c->noise_classes,
-		    c->threshold_used_pct > c->o->threshold_pct
-			? " (over --threshold: used instead)"
-			: "");
+		fprintf(out,
+			"noise floor: each class's own run-to-run spread in the base files (%u "
+			"classes, up to %.1f%%), used where over --threshold\n",
+			c->noise_classes, c->noise_floor_pct);
 	fprintf(out,
 		"TSC ticks; 95%% bootstrap interval of the difference of medians (%d resamples, "
-		"fixed seed);\nsame: the interval includes 0 or |change| < %g%%\n\n",
-		CMP_RESAMPLES, c->threshold_used_pct);
+		"fixed seed);\nsame: the interval includes 0 or |change| < %g%%%s\n\n",
+		CMP_RESAMPLES, c->o->threshold_pct,
+		c->threshold_used_pct > c->o->threshold_pct ? " (or the class's noise floor)" : "");
 }
 
 static void print_row(const struct cmp_entry *e, FILE *out)
@@ -138,18 +139,22 @@ void compare_print_table(const struct comparison *c, FILE *out)
 			"resolve the threshold; more runs per side narrow it (docs/compare.md)\n",
 			wide_count(c), c->threshold_used_pct);
 	if (c->slower)
-		fprintf(out, "regression: %u class%s slower by %g%% or more\n", c->slower,
-			c->slower == 1 ? "" : "es", c->threshold_used_pct);
+		fprintf(out, "regression: %u class%s slower by %g%% or more%s\n", c->slower,
+			c->slower == 1 ? "" : "es", c->o->threshold_pct,
+			c->threshold_used_pct > c->o->threshold_pct ? " (and its noise floor)"
+								    : "");
 }
 
 void compare_print_tap(const struct comparison *c, FILE *out)
 {
 	fprintf(out, "1..%u\n# base %s%s, new %s%s, threshold %g%%\n", c->ne, c->base[0].path,
 		c->o->nbase > 1 ? " and more" : "", c->new_[0].path,
-		c->o->nnew > 1 ? " and more" : "", c->threshold_used_pct);
+		c->o->nnew > 1 ? " and more" : "", c->o->threshold_pct);
 	if (isfinite(c->noise_floor_pct))
-		fprintf(out, "# noise floor %.1f%% (largest run-to-run spread, %u class runs)\n",
-			c->noise_floor_pct, c->noise_classes);
+		fprintf(out,
+			"# noise floor: each class's own run-to-run spread (%u classes, up to "
+			"%.1f%%)\n",
+			c->noise_classes, c->noise_floor_pct);
 	print_diffs(c, "# ", out);
 	for (unsigned int i = 0; i < c->ne; i++) {
 		const struct cmp_entry *e = &c->e[i];
@@ -206,8 +211,11 @@ static json_t *entry_json(const struct cmp_entry *e)
 				 e->b->nsamples ? "samples" : "quantiles", "new_from",
 				 e->n->nsamples ? "samples" : "quantiles", "base_runs",
 				 (int)e->nruns_b, "new_runs", (int)e->nruns_n));
-	if (o)
+	if (o) {
 		json_object_set_new(o, "wide_interval", json_boolean(r->wide));
+		json_object_set_new(o, "noise_floor_pct", num(e->noise_pct));
+		json_object_set_new(o, "threshold_used_pct", num(e->threshold_pct));
+	}
 	return o;
 }
 
@@ -268,6 +276,20 @@ static int dump(FILE *f, const void *arg)
 	if (json_dumpf(arg, f, JSON_INDENT(1) | JSON_REAL_PRECISION(10)) < 0)
 		return -1;
 	return fputc('\n', f) == EOF ? -1 : 0;
+}
+
+int compare_dump_json(const struct comparison *c, FILE *f)
+{
+	json_t *doc = compare_json(c);
+	int ret;
+
+	if (!doc) {
+		errno = ENOMEM;
+		return mvm_fail_errno("build the comparison JSON");
+	}
+	ret = dump(f, doc);
+	json_decref(doc);
+	return ret;
 }
 
 int compare_write_json(const struct comparison *c, const char *path)

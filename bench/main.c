@@ -42,6 +42,8 @@ int main(int argc, char **argv)
 		return usage(stdout, EXIT_OK);
 	if (strcmp(argv[1], "--version") == 0)
 		return datadir_print_version();
+	if (strcmp(argv[1], "soak") == 0) /* not listed: make soak */
+		return cmd_soak(argc - 1, argv + 1);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].fn(argc - 1, argv + 1);

@@ -113,11 +113,33 @@ static int parse_row(const struct published *p, const struct csv_row *r, struct 
 	return 0;
 }
 
+static int parse_doc(const char *path, struct published *p);
+
 int published_read(const char *path, struct published *p)
 {
 	memset(p, 0, sizeof(*p));
 	snprintf(p->path, sizeof(p->path), "%s", path);
-	if (csvdoc_read_file(path, &p->doc) || check_header(p))
+	if (csvdoc_read_file(path, &p->doc)) {
+		published_free(p);
+		return -1;
+	}
+	return parse_doc(path, p);
+}
+
+int published_parse(const char *name, const char *text, size_t len, struct published *p)
+{
+	memset(p, 0, sizeof(*p));
+	snprintf(p->path, sizeof(p->path), "%s", name);
+	if (csvdoc_parse(name, text, len, &p->doc)) {
+		published_free(p);
+		return -1;
+	}
+	return parse_doc(name, p);
+}
+
+static int parse_doc(const char *path, struct published *p)
+{
+	if (check_header(p))
 		goto fail;
 	p->rows = calloc(p->doc.nrows, sizeof(*p->rows));
 	if (!p->rows) {

@@ -31,6 +31,8 @@ struct published {
 
 /* 0, or -1 with mvm_error() = "<path>: line N: <column>: <what is wrong>". */
 int published_read(const char *path, struct published *p);
+/* The same from len bytes in memory; name only names them in messages. */
+int published_parse(const char *name, const char *text, size_t len, struct published *p);
 void published_free(struct published *p);
 const char *pub_quantity_name(enum pub_quantity q);
 

@@ -12,6 +12,7 @@
 #ifndef EXITBENCH_REPORT_H
 #define EXITBENCH_REPORT_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -115,8 +116,14 @@ int stage_write(struct report *r, const char *rel, int (*fill)(FILE *f, const vo
 		const void *arg);
 /* Remembers a file something else (gnuplot) wrote; fails when it is missing or empty. */
 int stage_adopt(struct report *r, const char *rel, bool commit);
-/* Copies every staged file into the output directory, atomically per file. */
+/* Moves the staged set into the output directory: plots/ swapped whole,
+ * then README.md; -1 (outputs as they were) when a signal came first. */
 int stage_commit(struct report *r);
+/* SIGINT, SIGTERM, SIGHUP set report_interrupted (the signal number). */
+extern volatile sig_atomic_t report_interrupted;
+void report_install_signals(void);
+/* Dies of the signal that interrupted the report (call after cleaning up). */
+void report_reraise(void);
 void stage_close(struct report *r);
 /* Fails (before anything is written) when out_dir/rel exists and is not ours. */
 int stage_check_readme(const char *out_dir);

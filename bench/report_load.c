@@ -87,18 +87,20 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* --all: every result under hosts_dir; a missing directory means no results yet. */
+/* --all: every result under hosts_dir, which must exist (a typo must not
+ * turn into a report of nothing). */
 static int collect_all(const struct report_opts *o, struct pathlist *all)
 {
 	struct stat st;
 
 	if (stat(o->hosts_dir, &st) < 0)
-		return errno == ENOENT ? 0 : mvm_fail_errno("--all: stat %s", o->hosts_dir);
+		return mvm_fail_errno("--all: hosts directory %s", o->hosts_dir);
 	if (!S_ISDIR(st.st_mode))
 		return mvm_fail("--all: %s is not a directory", o->hosts_dir);
 	if (scan_dir(o->hosts_dir, all))
 		return -1;
-	qsort(all->p, all->n, sizeof(*all->p), cmp_str);
+	if (all->n) /* an empty directory: no list to sort (qsort(NULL) is undefined) */
+		qsort(all->p, all->n, sizeof(*all->p), cmp_str);
 	return 0;
 }
 
@@ -330,6 +332,10 @@ int report_load(struct report *r)
 	struct pathlist l = {0};
 	int ret = collect_inputs(r->o, &l);
 
+	if (ret == 0 && l.n == 0)
+		ret = mvm_fail("--all: no result file (*.json) under %s: nothing to report, "
+			       "outputs left as they are",
+			       r->o->hosts_dir);
 	if (ret == 0)
 		ret = load_runs(r, &l);
 	pathlist_free(&l);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,9 +134,16 @@ static int run_job(struct report *r, const struct plot_job *j)
 		return mvm_fail_errno("fork for gnuplot %s", j->script);
 	if (pid == 0)
 		exec_job(r, j, log);
-	while (waitpid(pid, &status, 0) < 0)
+	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR)
 			return mvm_fail_errno("wait for gnuplot %s", j->script);
+		if (report_interrupted)
+			kill(pid, SIGTERM); /* then wait for it: no gnuplot outlives us */
+	}
+	if (report_interrupted)
+		return mvm_fail("interrupted by signal %d while gnuplot drew plots/%s; the "
+				"outputs are as they were",
+				(int)report_interrupted, j->out);
 	if (stage_adopt(r, rel, false))
 		return -1;
 	if (!WIFEXITED(status) || WEXITSTATUS(status)) {

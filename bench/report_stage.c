@@ -1,13 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * exitbench report, phases 2 and 3: every output is built in a private
- * staging directory first, then copied into the output directory one file
- * at a time with atomic_write().  Nothing reaches the output directory
- * unless the whole report was built.
+ * staging directory inside the output directory (.exitbench-report.XXXXXX,
+ * the same filesystem), then moved into place as a set: the new plots/
+ * directory is swapped with the old one in one renameat2(RENAME_EXCHANGE),
+ * then README.md is renamed over the old one.  Nothing reaches the output
+ * directory unless the whole report was built; plots of runs no longer
+ * reported go with the old directory.  A signal (SIGINT, SIGTERM, SIGHUP)
+ * while the report is built removes the stage and leaves the outputs as
+ * they were; the few renames of the commit run with those signals blocked.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +24,37 @@
 
 #include "bench/report.h"
 #include "bench/result.h"
+
+volatile sig_atomic_t report_interrupted;
+
+static void on_signal(int sig)
+{
+	report_interrupted = sig;
+}
+
+/* No SA_RESTART: a wait for gnuplot ends early, and the report stops. */
+void report_install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+/* After the stage is gone: die of the signal that stopped the report. */
+void report_reraise(void)
+{
+	int sig = report_interrupted;
+
+	if (!sig)
+		return;
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
 
 int report_path(char *buf, size_t len, const char *fmt, ...)
 {
@@ -35,16 +73,21 @@ int report_path(char *buf, size_t len, const char *fmt, ...)
 
 int stage_open(struct report *r)
 {
-	const char *tmp = getenv("TMPDIR");
+	char plots[PATH_MAX];
 
-	snprintf(r->stage, sizeof(r->stage), "%s/exitbench-report.XXXXXX",
-		 tmp && *tmp ? tmp : "/tmp");
+	if (report_path(r->stage, sizeof(r->stage), "%s/.exitbench-report.XXXXXX", r->o->out_dir) ||
+	    mkdir_parents(r->stage, false))
+		return -1;
 	if (!mkdtemp(r->stage)) {
 		int ret = mvm_fail_errno("create staging directory %s", r->stage);
 
 		r->stage[0] = 0;
 		return ret;
 	}
+	if (report_path(plots, sizeof(plots), "%s/plots", r->stage))
+		return -1;
+	if (mkdir(plots, 0755) < 0)
+		return mvm_fail_errno("create %s", plots);
 	return 0;
 }
 
@@ -88,39 +131,70 @@ int stage_adopt(struct report *r, const char *rel, bool commit)
 	return 0;
 }
 
-static int copy_fill(FILE *out, const void *arg)
+/* The logs kept only while the report is built leave the stage first. */
+static void drop_uncommitted(struct report *r)
 {
-	FILE *in = fopen(arg, "r");
-	char buf[65536];
-	size_t n;
-	int ret = 0;
+	for (unsigned int i = 0; i < r->nfiles; i++) {
+		char path[PATH_MAX];
 
-	if (!in)
+		if (!r->files[i].commit &&
+		    report_path(path, sizeof(path), "%s/%s", r->stage, r->files[i].rel) == 0)
+			unlink(path);
+	}
+}
+
+/* plots/ into place: exchanged with the old one (which lands in the stage
+ * and is removed with it), or renamed when there is none. */
+static int swap_plots(struct report *r, const char *from, const char *to)
+{
+	struct stat st;
+
+	if (lstat(to, &st) == 0 && !S_ISDIR(st.st_mode))
+		return mvm_fail("%s exists and is not a directory", to);
+	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_EXCHANGE) == 0)
+		return 0;
+	if (errno == ENOENT && rename(from, to) == 0)
+		return 0;
+	(void)r;
+	return mvm_fail_errno("move %s into place as %s", from, to);
+}
+
+static int commit_set(struct report *r)
+{
+	char from[PATH_MAX], to[PATH_MAX], rfrom[PATH_MAX], rto[PATH_MAX];
+
+	drop_uncommitted(r);
+	if (report_path(from, sizeof(from), "%s/plots", r->stage) ||
+	    report_path(to, sizeof(to), "%s/plots", r->o->out_dir) ||
+	    report_path(rfrom, sizeof(rfrom), "%s/README.md", r->stage) ||
+	    report_path(rto, sizeof(rto), "%s/README.md", r->o->out_dir))
 		return -1;
-	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
-		if (fwrite(buf, 1, n, out) != n) {
-			ret = -1;
-			break;
-		}
-	if (ferror(in))
-		ret = -1;
-	fclose(in);
-	return ret;
+	if (swap_plots(r, from, to))
+		return -1;
+	if (rename(rfrom, rto) == 0)
+		return 0;
+	mvm_fail_errno("move %s into place as %s", rfrom, rto);
+	/* put the old plots back: the set stays the old one */
+	renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_EXCHANGE);
+	return -1;
 }
 
 int stage_commit(struct report *r)
 {
-	for (unsigned int i = 0; i < r->nfiles; i++) {
-		char from[PATH_MAX], to[PATH_MAX];
+	sigset_t block, old;
+	int ret;
 
-		if (!r->files[i].commit)
-			continue;
-		if (report_path(from, sizeof(from), "%s/%s", r->stage, r->files[i].rel) ||
-		    report_path(to, sizeof(to), "%s/%s", r->o->out_dir, r->files[i].rel) ||
-		    mkdir_parents(to, false) || atomic_write(to, false, copy_fill, from))
-			return -1;
-	}
-	return 0;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	ret = report_interrupted ? mvm_fail("interrupted by signal %d before the outputs were "
+					    "moved into place; they are as they were",
+					    (int)report_interrupted)
+				 : commit_set(r);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return ret;
 }
 
 /* Empties one directory of the private stage (only this report writes there). */

@@ -7,15 +7,19 @@
 #include "bench/resultfile.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "bench/result.h"
 #include "bench/resultfile_labels.h"
+#include "bench/stats.h"
 #include "minivmm/minivmm.h"
 
 #define STR_(x)	       #x
@@ -149,7 +153,7 @@ static int get_u64(const struct rd *r, json_t *o, const char *key, uint64_t *out
 {
 	json_int_t v;
 
-	if (get_int(r, o, key, 0, LLONG_MAX, &v))
+	if (get_int(r, o, key, 0, (json_int_t)RF_MAX_COUNT, &v))
 		return -1;
 	*out = (uint64_t)v;
 	return 0;
@@ -177,6 +181,33 @@ static int get_num(const struct rd *r, json_t *o, const char *key, bool nullable
 	return 0;
 }
 
+/* A tick count: in [0, 2^63), or with nullable null (NAN). */
+static bool tick_ok(double v)
+{
+	return v >= 0 && v < RF_MAX_TICKS;
+}
+
+static int bad_ticks(const struct rd *r, const char *key, double v)
+{
+	char what[96];
+
+	snprintf(what, sizeof(what), "%.17g is not a tick count in [0, 2^63)", v);
+	return bad(r, key, what);
+}
+
+static int get_ticks(const struct rd *r, json_t *o, const char *key, bool nullable, double *out)
+{
+	if (get_num(r, o, key, nullable, out))
+		return -1;
+	return isnan(*out) || tick_ok(*out) ? 0 : bad_ticks(r, key, *out);
+}
+
+/* Equal up to the 10 significant digits the writer keeps. */
+static bool close_to(double a, double b)
+{
+	return fabs(a - b) <= 1e-8 * fmax(fabs(a), fabs(b));
+}
+
 static int get_bool(const struct rd *r, json_t *o, const char *key, bool *out)
 {
 	json_t *v = need(r, o, key, is_boolean, "a boolean");
@@ -198,16 +229,21 @@ static int read_stats(const struct rd *cr, json_t *c, struct rf_class *k)
 	if (!s)
 		return -1;
 	sub(&r, cr, "stats");
-	if (get_u64(&r, s, "n", &k->n) || get_num(&r, s, "min", false, &mn) ||
-	    get_num(&r, s, "max", false, &mx) || get_num(&r, s, "median", false, &k->median) ||
-	    get_num(&r, s, "p1", true, &k->p1) || get_num(&r, s, "p10", true, &k->p10) ||
-	    get_num(&r, s, "p90", true, &k->p90) || get_num(&r, s, "p99", true, &k->p99) ||
-	    get_num(&r, s, "mean", true, &k->mean) || get_num(&r, s, "stddev", true, &k->stddev))
+	if (get_u64(&r, s, "n", &k->n) || get_ticks(&r, s, "min", false, &mn) ||
+	    get_ticks(&r, s, "max", false, &mx) || get_ticks(&r, s, "median", false, &k->median) ||
+	    get_ticks(&r, s, "p1", true, &k->p1) || get_ticks(&r, s, "p10", true, &k->p10) ||
+	    get_ticks(&r, s, "p90", true, &k->p90) || get_ticks(&r, s, "p99", true, &k->p99) ||
+	    get_ticks(&r, s, "mean", true, &k->mean) ||
+	    get_ticks(&r, s, "stddev", true, &k->stddev))
 		return -1;
 	k->min = mn;
 	k->max = mx;
 	if (k->n == 0)
 		return bad(&r, "n", "0 samples in a class whose status is \"ok\"");
+	if (!(k->median > 0))
+		return bad(&r, "median", "0 ticks: not the median of a measured class");
+	if (!(mn <= k->median && k->median <= mx))
+		return bad(&r, "median", "outside [min, max]");
 	ci = json_object_get(s, "median_ci95");
 	if (!json_is_array(ci) || json_array_size(ci) != 2 ||
 	    !is_number_or_null(json_array_get(ci, 0)) || !is_number_or_null(json_array_get(ci, 1)))
@@ -216,6 +252,10 @@ static int read_stats(const struct rd *cr, json_t *c, struct rf_class *k)
 	    json_is_null(json_array_get(ci, 0)) ? NAN : json_number_value(json_array_get(ci, 0));
 	k->ci_hi =
 	    json_is_null(json_array_get(ci, 1)) ? NAN : json_number_value(json_array_get(ci, 1));
+	if (!isnan(k->ci_lo) && !tick_ok(k->ci_lo))
+		return bad_ticks(&r, "median_ci95", k->ci_lo);
+	if (!isnan(k->ci_hi) && !tick_ok(k->ci_hi))
+		return bad_ticks(&r, "median_ci95", k->ci_hi);
 	return 0;
 }
 
@@ -244,6 +284,8 @@ static int read_checks(const struct rd *cr, json_t *c, struct rf_class *k)
 		    get_num(&r, e, "measured_per_iteration", true, &ck->measured) ||
 		    get_bool(&r, e, "ok", &ck->ok))
 			return -1;
+		if (!isfinite(ck->expected) || fabs(ck->expected) > RF_MAX_TICKS)
+			return bad(&r, "expected_per_iteration", "not a finite count");
 	}
 	k->nchecks = (unsigned int)json_array_size(a);
 	return 0;
@@ -270,6 +312,12 @@ static int read_quantiles(const struct rd *r, json_t *c, struct rf_class *k)
 			return bad(r, "quantiles", what);
 		}
 		k->quantiles[i] = json_number_value(e);
+		if (!tick_ok(k->quantiles[i])) {
+			snprintf(what, sizeof(what),
+				 "entry %zu: %.17g is not a tick count in [0, 2^63)", i,
+				 k->quantiles[i]);
+			return bad(r, "quantiles", what);
+		}
 		/* 10 significant digits in the file: allow that much rounding */
 		if (i && k->quantiles[i] < k->quantiles[i - 1] - 1e-9 * fabs(k->quantiles[i])) {
 			snprintf(what, sizeof(what), "entry %zu is below entry %zu", i, i - 1);
@@ -300,7 +348,8 @@ static int read_samples(const struct rd *r, json_t *c, struct rf_class *k)
 	json_array_foreach(a, i, e)
 	{
 		if (!json_is_integer(e) || json_integer_value(e) < 0) {
-			snprintf(what, sizeof(what), "entry %zu is not a non-negative integer", i);
+			snprintf(what, sizeof(what), "entry %zu is not a tick count in [0, 2^63)",
+				 i);
 			return bad(r, "samples", what);
 		}
 		k->samples[i] = (uint64_t)json_integer_value(e);
@@ -341,8 +390,38 @@ static int read_repeat(const struct rd *cr, json_t *c, struct rf_class *k)
 		if (!json_is_number(e))
 			return bad(&r, "medians", "an entry is not a number");
 		k->repeat_medians[i] = json_number_value(e);
+		if (!(k->repeat_medians[i] > 0) || !tick_ok(k->repeat_medians[i]))
+			return bad(&r, "medians", "an entry is not a positive tick count");
 	}
 	k->nrepeat = runs;
+	return 0;
+}
+
+/* The file against itself: the quantile function and the raw samples must
+ * say what stats says (min, median, max), up to the writer's rounding. */
+static int consistent(const struct rd *r, const struct rf_class *k)
+{
+	const double *q = k->quantiles;
+	char what[160];
+
+	if (!close_to(q[0], k->min) || !close_to(q[QUANTILES - 1], k->max) ||
+	    !close_to(q[QUANTILES / 2], k->median)) {
+		snprintf(what, sizeof(what),
+			 "%.10g .. %.10g .. %.10g disagree with stats min, median, max "
+			 "(%.10g, %.10g, %.10g)",
+			 q[0], q[QUANTILES / 2], q[QUANTILES - 1], k->min, k->median, k->max);
+		return bad(r, "quantiles", what);
+	}
+	if (k->nsamples && (!close_to((double)k->samples[0], k->min) ||
+			    !close_to((double)k->samples[k->n - 1], k->max) ||
+			    !close_to(quantile_sorted(k->samples, k->n, 0.5), k->median))) {
+		snprintf(what, sizeof(what),
+			 "min, median, max %.10g, %.10g, %.10g disagree with stats (%.10g, %.10g, "
+			 "%.10g)",
+			 (double)k->samples[0], quantile_sorted(k->samples, k->n, 0.5),
+			 (double)k->samples[k->n - 1], k->min, k->median, k->max);
+		return bad(r, "samples", what);
+	}
 	return 0;
 }
 
@@ -353,9 +432,13 @@ static int read_ok_class(const struct rd *r, json_t *c, struct rf_class *k)
 	    read_stats(r, c, k) || get_num(r, c, "net_median", true, &k->net_median) ||
 	    get_num(r, c, "exits_per_iteration", true, &k->exits_per_iter) ||
 	    get_bool(r, c, "verified", &k->verified) || read_checks(r, c, k) ||
-	    read_quantiles(r, c, k) || read_repeat(r, c, k))
+	    read_quantiles(r, c, k) || read_repeat(r, c, k) || read_samples(r, c, k))
 		return -1;
-	return read_samples(r, c, k);
+	if (fabs(k->net_median) >= RF_MAX_TICKS)
+		return bad_ticks(r, "net_median", k->net_median);
+	if (k->exits_per_iter < 0 || k->exits_per_iter >= RF_MAX_TICKS)
+		return bad(r, "exits_per_iteration", "not a count in [0, 2^63)");
+	return consistent(r, k);
 }
 
 static int read_status(const struct rd *r, json_t *c, struct rf_class *k)
@@ -443,6 +526,13 @@ static int read_cpu(const struct rd *host, json_t *h, struct rf_run *out)
 	y = json_object_get(cpu, "microarch_year");
 	if (!y || !(json_is_integer(y) || json_is_null(y)))
 		return bad(&r, "microarch_year", y ? "not an integer or null" : "missing");
+	if (json_is_integer(y) && (json_integer_value(y) < 1970 || json_integer_value(y) > 2100)) {
+		char what[96];
+
+		snprintf(what, sizeof(what), "%lld is not a year in [1970, 2100]",
+			 (long long)json_integer_value(y));
+		return bad(&r, "microarch_year", what);
+	}
 	out->microarch_year = json_is_null(y) ? 0 : (int)json_integer_value(y);
 	return 0;
 }
@@ -530,31 +620,25 @@ static int read_top(const struct rd *r, json_t *doc, struct rf_run *out)
 	if (!ovh)
 		return -1;
 	sub(&sr, r, "overhead");
-	if (get_num(&sr, ovh, "median", true, &out->null_median) ||
+	if (get_ticks(&sr, ovh, "median", true, &out->null_median) ||
 	    resultfile_labels(r->path, doc, out))
 		return -1;
 	return read_classes(r, doc, out);
 }
 
-static int load(const char *path, json_t **doc)
+static uint64_t fnv1a(const char *buf, size_t len)
 {
-	json_error_t err;
-	int e;
+	uint64_t h = 0xcbf29ce484222325ULL;
 
-	errno = 0;
-	*doc = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
-	e = errno;
-	if (*doc)
-		return 0;
-	if (json_error_code(&err) == json_error_cannot_open_file)
-		return mvm_fail("%s: open: %s", path, strerror(e ? e : ENOENT));
-	return mvm_fail("%s: not JSON: line %d column %d: %s", path, err.line, err.column,
-			err.text);
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)buf[i]) * 0x100000001b3ULL;
+	return h;
 }
 
-int resultfile_read(const char *path, struct rf_run *out)
+int resultfile_parse(const char *path, const char *buf, size_t len, struct rf_run *out)
 {
 	struct rd r = {.path = path};
+	json_error_t err;
 	json_t *doc;
 	int ret;
 
@@ -564,13 +648,75 @@ int resultfile_read(const char *path, struct rf_run *out)
 		errno = ENAMETOOLONG;
 		return mvm_fail_errno("%.64s...: read the result file", path);
 	}
-	if (load(path, &doc))
-		return -1;
+	doc = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &err);
+	if (!doc)
+		return mvm_fail("%s: not JSON: line %d column %d: %s", path, err.line, err.column,
+				err.text);
 	memcpy(out->path, path, strlen(path) + 1);
+	out->content_hash = fnv1a(buf, len);
+	out->content_size = len;
 	ret = read_top(&r, doc, out);
 	json_decref(doc);
 	if (ret)
 		resultfile_free(out);
+	return ret;
+}
+
+/* The whole file in memory (malloc'd); a directory or device is refused. */
+static char *slurp(const char *path, size_t *len, struct stat *st)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char *buf = NULL;
+	ssize_t n = 0;
+
+	if (fd < 0) {
+		mvm_fail_errno("%s: open", path);
+		return NULL;
+	}
+	if (fstat(fd, st) < 0) {
+		mvm_fail_errno("%s: stat", path);
+	} else if (!S_ISREG(st->st_mode)) {
+		mvm_fail("%s: %s, not a result file", path,
+			 S_ISDIR(st->st_mode) ? "a directory" : "not a regular file");
+	} else if ((unsigned long long)st->st_size > RF_MAX_FILE_SIZE) {
+		mvm_fail("%s: %lld bytes, more than a result file can hold (1 GiB)", path,
+			 (long long)st->st_size);
+	} else if (!(buf = malloc((size_t)st->st_size + 1))) {
+		mvm_fail_errno("%s: allocate %lld bytes", path, (long long)st->st_size);
+	} else {
+		for (*len = 0; *len < (size_t)st->st_size; *len += (size_t)n) {
+			n = read(fd, buf + *len, (size_t)st->st_size - *len);
+			if (n <= 0)
+				break;
+		}
+		if (n < 0 || *len != (size_t)st->st_size) {
+			if (n >= 0)
+				errno = EIO;
+			mvm_fail_errno("%s: read", path);
+			free(buf);
+			buf = NULL;
+		}
+	}
+	close(fd);
+	return buf;
+}
+
+int resultfile_read(const char *path, struct rf_run *out)
+{
+	struct stat st;
+	size_t len = 0;
+	char *buf;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	out->null_median = NAN;
+	buf = slurp(path, &len, &st);
+	if (!buf)
+		return -1;
+	ret = resultfile_parse(path, buf, len, out);
+	free(buf);
+	out->dev = (unsigned long long)st.st_dev;
+	out->ino = (unsigned long long)st.st_ino;
 	return ret;
 }
 

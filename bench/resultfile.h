@@ -42,6 +42,10 @@ struct rf_class {
 
 struct rf_run {
 	char path[1024];
+	/* the file itself: duplicate inputs and outputs over an input are refused */
+	unsigned long long dev, ino;
+	uint64_t content_hash; /* FNV-1a of the bytes */
+	size_t content_size;
 	char tool_version[64], command_line[1024], started_utc[32];
 	char hostname[64], vendor[16], model_name[96], microarch[64];
 	char microcode[32];
@@ -71,6 +75,14 @@ struct rf_run {
 /* 0, or -1 with mvm_error() = "<path>: <field>: <what is wrong>"
  * (fields dotted: "classes[2].stats.median"); *out is then empty. */
 int resultfile_read(const char *path, struct rf_run *out);
+/* The same from len bytes in memory (path only names them in messages). */
+int resultfile_parse(const char *path, const char *buf, size_t len, struct rf_run *out);
+/* Largest file resultfile_read() accepts. */
+#define RF_MAX_FILE_SIZE (1ULL << 30)
+/* Ticks lie in [0, 2^63) (a TSC delta as a signed 64-bit count); a count
+ * of samples or iterations is at most 2^40: larger ones are corrupt. */
+#define RF_MAX_TICKS 9223372036854775808.0 /* 2^63 */
+#define RF_MAX_COUNT (1ULL << 40)
 void resultfile_free(struct rf_run *run);
 const struct rf_class *rf_find_class(const struct rf_run *run, const char *name);
 

@@ -10,60 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "bench/runner.h"
 #include "guests/protocol.h"
 
-volatile sig_atomic_t runner_interrupted, runner_timed_out;
-
 /* One iteration never needs a second of CPU, even under an emulator. */
 #define PREFLIGHT_CPU_S 1
-
-/* vCPU 0's kvm_run while a class runs: a signal that lands while we are in
- * userspace (a doorbell, a handler) must still stop the next KVM_RUN. */
-static struct kvm_run *volatile current_run;
-
-static void on_signal(int sig)
-{
-	struct kvm_run *run = current_run;
-
-	if (run)
-		run->immediate_exit = 1;
-	if (sig == SIGALRM)
-		runner_timed_out = 1;
-	else if (sig == SIGPROF)
-		runner_timed_out = 2;
-	else
-		runner_interrupted = 1;
-}
-
-/* No SA_RESTART: a signal makes KVM_RUN return EINTR. */
-void runner_install_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGALRM, &sa, NULL);
-	sigaction(SIGPROF, &sa, NULL);
-}
-
-/* Wall-clock watchdog (SIGALRM) and, for the preflight, a CPU-time one
- * (SIGPROF): a guest stuck re-executing one instruction burns CPU; a
- * merely descheduled one does not trip it. */
-static void watchdog_arm(unsigned int wall_s, unsigned int cpu_s)
-{
-	struct itimerval it = {.it_value = {.tv_sec = cpu_s}};
-
-	setitimer(ITIMER_PROF, &it, NULL);
-	alarm(wall_s);
-}
 
 static double now_s(void)
 {
@@ -443,16 +397,17 @@ static void fail_reason(struct class_run *cr, struct class_result *res)
 {
 	struct kvm_regs regs = {0};
 
-	if (errno == EINTR && runner_timed_out) {
+	if (errno == EINTR && mvm_timed_out) {
 		if (cr->vcpu)
 			vcpu_get_regs(cr->vcpu, &regs);
 		res->status = CLASS_FAILED;
 		snprintf(res->reason, sizeof(res->reason),
 			 "watchdog: class %s did not finish within %u s of %s (guest RIP 0x%llx)",
-			 cr->cls->name, runner_timed_out == 2 ? PREFLIGHT_CPU_S : cr->p->timeout_s,
-			 runner_timed_out == 2 ? "CPU time" : "wall time",
+			 cr->cls->name,
+			 mvm_timed_out == MVM_WATCHDOG_CPU ? PREFLIGHT_CPU_S : cr->p->timeout_s,
+			 mvm_timed_out == MVM_WATCHDOG_CPU ? "CPU time" : "wall time",
 			 (unsigned long long)regs.rip);
-	} else if (errno == EINTR && runner_interrupted) {
+	} else if (errno == EINTR && mvm_interrupted) {
 		res->status = CLASS_INTERRUPTED;
 		snprintf(res->reason, sizeof(res->reason), "interrupted by a signal");
 	} else if (errno == ENOTSUP) {
@@ -499,16 +454,14 @@ static int run_class_once(struct kvm_sys *kvm, const struct backend *b,
 		snprintf(res->reason, sizeof(res->reason), "unsupported: %s", why);
 		return 0;
 	}
-	runner_timed_out = 0;
+	mvm_timed_out = 0;
 	r = class_run_setup(kvm, &cr);
 	if (r == 0) {
-		watchdog_arm(p->timeout_s, p->samples == 1 ? PREFLIGHT_CPU_S : 0);
-		current_run = cr.vcpu->run;
-		if (runner_interrupted)
-			cr.vcpu->run->immediate_exit = 1;
+		/* the CPU-time watchdog (preflight): a guest stuck re-executing one
+		 * instruction burns CPU; a merely descheduled one does not trip it */
+		mvm_watchdog_arm(cr.vcpu, p->timeout_s, p->samples == 1 ? PREFLIGHT_CPU_S : 0);
 		r = vcpu_run_loop(cr.vcpu, &h);
-		current_run = NULL;
-		watchdog_arm(0, 0);
+		mvm_watchdog_disarm();
 		ap_stop(&cr);
 		if (cr.ap_error[0] && r == 0) {
 			errno = EIO;

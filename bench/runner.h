@@ -157,9 +157,14 @@ void ap_stop(struct class_run *cr);
 extern const char guest_image_start[];
 extern const uint64_t guest_image_size;
 
-/* Set by signal handlers; the runner checks them when KVM_RUN returns EINTR. */
-extern volatile sig_atomic_t runner_interrupted, runner_timed_out;
-void runner_install_signals(void);
+/* The old names of the VMM library's kick and watchdog (minivmm/watchdog.c),
+ * for code written before it moved there. */
+#define runner_interrupted mvm_interrupted
+#define runner_timed_out   mvm_timed_out
+static inline void runner_install_signals(void)
+{
+	mvm_signals_install();
+}
 
 /* Runs cls in a fresh VM.  Returns 0 with res filled (status OK or
  * SKIPPED/FAILED/INTERRUPTED with res->reason), -1 only when the host

@@ -19,10 +19,13 @@ int mvm_fail(const char *fmt, ...)
 {
 	va_list ap;
 	int saved = errno;
+	char buf[sizeof(last_error)];
 
+	/* via buf: callers may pass mvm_error() itself as an argument */
 	va_start(ap, fmt);
-	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	memcpy(last_error, buf, sizeof(buf));
 	errno = saved;
 	return -1;
 }
@@ -32,13 +35,15 @@ int mvm_fail_errno(const char *fmt, ...)
 {
 	va_list ap;
 	int saved = errno;
+	char buf[sizeof(last_error)];
 	size_t len;
 
 	va_start(ap, fmt);
-	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	len = strlen(last_error);
-	snprintf(last_error + len, sizeof(last_error) - len, ": %s", strerror(saved));
+	len = strlen(buf);
+	snprintf(buf + len, sizeof(buf) - len, ": %s", strerror(saved));
+	memcpy(last_error, buf, sizeof(buf));
 	errno = saved;
 	return -1;
 }

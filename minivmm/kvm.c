@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stddef.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "minivmm/minivmm.h"
@@ -42,11 +43,24 @@ const char *kvm_cap_name(long cap)
 
 int kvm_open(struct kvm_sys *kvm, const char *path)
 {
+	struct stat st;
+
 	kvm->path = path;
 	kvm->fd = open(path, O_RDWR | O_CLOEXEC);
 	if (kvm->fd < 0)
 		return mvm_fail_errno("open %s", path);
+	if (fstat(kvm->fd, &st) == 0 && !S_ISCHR(st.st_mode)) {
+		kvm_close(kvm);
+		return mvm_fail("%s: not a KVM device (%s, not a character device)", path,
+				S_ISDIR(st.st_mode) ? "a directory" : "a file");
+	}
 	kvm->api_version = ioctl(kvm->fd, KVM_GET_API_VERSION, 0);
+	if (kvm->api_version < 0 && (errno == ENOTTY || errno == EINVAL)) {
+		int r = mvm_fail_errno("%s: not a KVM device (KVM_GET_API_VERSION)", path);
+
+		kvm_close(kvm);
+		return r;
+	}
 	if (kvm->api_version != KVM_API_VERSION) {
 		kvm_close(kvm);
 		return mvm_fail("KVM_GET_API_VERSION on %s: got %d, need %d", path,

@@ -11,6 +11,7 @@
 #ifndef EXITBENCH_MINIVMM_H
 #define EXITBENCH_MINIVMM_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -96,6 +97,15 @@ int vm_memslot_recreate(struct vm *vm, uint32_t slot);
 /* Host address of a guest-physical range inside one slot, or NULL. */
 void *vm_gpa_to_hva(struct vm *vm, uint64_t gpa, size_t len);
 
+/* ---- one MSR to the VMM (msrfilter.c) ---- */
+/* Guest accesses of MSR index (flags: KVM_MSR_FILTER_READ and/or _WRITE)
+ * exit to userspace (KVM_EXIT_X86_RDMSR / WRMSR); every other MSR as before. */
+int vm_msr_to_user(struct vm *vm, uint32_t index, uint32_t flags);
+/* The filter behind it: one range denying index, whose bitmap is *bitmap
+ * (KVM reads the bitmap as unsigned longs). */
+void mvm_msr_filter_one(struct kvm_msr_filter *f, unsigned long *bitmap, uint32_t index,
+			uint32_t flags);
+
 /* ---- long mode (longmode.c) ---- */
 /* Writes identity page tables (0..4 GiB, 2 MiB pages, user-accessible),
  * the GDT, the TSS and an IDT whose 256 gates point to vectors[i]
@@ -177,6 +187,23 @@ struct exit_handlers {
  * signal interrupted KVM_RUN).
  */
 int vcpu_run_loop(struct vcpu *vcpu, const struct exit_handlers *h);
+
+/* ---- kick and watchdog (watchdog.c) ---- */
+/*
+ * Every command that runs a VM installs these handlers once and arms the
+ * watchdog around each vcpu_run_loop().  SIGINT/SIGTERM set mvm_interrupted,
+ * SIGALRM (wall time) and SIGPROF (CPU time) set mvm_timed_out; either
+ * stops the registered vCPU: vcpu_run_loop() then returns -1 with errno
+ * EINTR, also when the signal came while the VMM was between two KVM_RUNs.
+ */
+enum { MVM_WATCHDOG_WALL = 1, MVM_WATCHDOG_CPU = 2 };
+extern volatile sig_atomic_t mvm_interrupted, mvm_timed_out;
+/* No SA_RESTART: a signal makes KVM_RUN (and a wait) return EINTR. */
+void mvm_signals_install(void);
+/* Clears mvm_timed_out, registers v, and arms wall_s seconds of wall time
+ * and cpu_s seconds of process CPU time (0: none). */
+void mvm_watchdog_arm(struct vcpu *v, unsigned int wall_s, unsigned int cpu_s);
+void mvm_watchdog_disarm(void);
 
 /* ---- backend detection (backend.c) ---- */
 enum backend_kind { BACKEND_VMX, BACKEND_SVM, BACKEND_OTHER };

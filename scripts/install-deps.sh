@@ -2,6 +2,8 @@
 # Installs the Debian packages exitbench needs, only those missing.
 # Idempotent: with everything present it runs no apt-get at all.
 # `install-deps.sh hw` adds the kernel headers that `make hw` needs.
+# With the argument "fuzz" also what make fuzz needs (clang's libFuzzer);
+# make check and make bench never ask for it.
 set -eu
 
 PKGS="gcc libc6-dev make pkg-config binutils libjansson-dev libtracefs-dev libtraceevent-dev \
@@ -10,6 +12,7 @@ linux-image-amd64 busybox-static libcpanel-json-xs-perl \
 bochs bochsbios grub-pc-bin grub-common xorriso mtools \
 scdoc python3-jsonschema dpkg-dev debhelper fakeroot lintian ansible-core libcsv-dev"
 [ "${1:-}" = hw ] && PKGS="$PKGS linux-headers-amd64"
+[ "${1:-}" = fuzz ] && PKGS="$PKGS clang libclang-rt-14-dev"
 
 missing=""
 for p in $PKGS; do

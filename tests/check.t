@@ -141,4 +141,12 @@ for n in $NAMES; do
 		"--inject $n: the reason names expected and got: ${line#FAIL  }"
 done
 
+# A VMM busy between two KVM_RUNs (a step handler that waits): the
+# watchdog's signal lands in userspace, and only immediate_exit, set by the
+# VMM library's kick, stops the next KVM_RUN.  Without it, check hangs.
+timeout 30 "$EXITBENCH" check --only test-hang-vmm --timeout 1 >"$TMP/out" 2>"$TMP/err"
+rc=$?
+ok $([ $rc -eq 1 ] && grep -q "test-hang-vmm.*watchdog: no DONE within 1 s" "$TMP/out"; echo $?) \
+	"a VMM stuck between two KVM_RUNs: the watchdog ends check, exit 1 (rc $rc: $(grep hang "$TMP/out"))"
+
 done_testing

@@ -96,7 +96,7 @@ ok $([ "$(json "$RP" '$j->{classes}[0]{repeat}{runs}')" = 3 ] &&
 ok $([ "$(json "$RP" 'my @m = sort { $a <=> $b } @{$j->{classes}[0]{repeat}{medians}}; $m[1] == $j->{classes}[0]{stats}{median} ? 1 : 0')" = 1 ]; echo $?) \
 	"--repeat: the result is the run with the middle median"
 run run --class null --quick --cpu 1000
-ok $([ "$RC" -eq 2 ] && printf '%s' "$ERR" | grep -q "pin the vCPU thread to CPU 1000"; echo $?) \
+ok $([ "$RC" -eq 2 ] && printf '%s' "$ERR" | grep -q -- "--cpu 1000: not a CPU this process may run on"; echo $?) \
 	"--cpu of a CPU that does not exist: exit 2 ($ERR)"
 
 done_testing

@@ -144,11 +144,17 @@ ok $([ "$before" = "$(snapshot)" ]; echo $?) "SIGTERM: top-level state unchanged
 true &
 dead=$!
 wait $dead
-mkdir "$T/instances/exitbench-$dead-0"
+ns=$(stat -L -c %i /proc/self/ns/pid)
+mkdir "$T/instances/exitbench-$dead-0-$ns-1"
+# ... but not one of another PID namespace, whose PID means nothing here.
+mkdir "$T/instances/exitbench-$dead-0-$((ns + 1))-1"
 run trace -d 0.2
-ok $([ "$RC" -eq 0 ] && [ ! -e "$T/instances/exitbench-$dead-0" ] &&
-	printf '%s' "$OUT" | grep -q "removed stale instance exitbench-$dead-0"; echo $?) \
+ok $([ "$RC" -eq 0 ] && [ ! -e "$T/instances/exitbench-$dead-0-$ns-1" ] &&
+	printf '%s' "$OUT" | grep -q "removed stale instance exitbench-$dead-0-$ns-1"; echo $?) \
 	"a stale instance of a dead exitbench is removed and named"
+ok $([ -d "$T/instances/exitbench-$dead-0-$((ns + 1))-1" ]; echo $?) \
+	"an instance of another PID namespace is left alone"
+rmdir "$T/instances/exitbench-$dead-0-$((ns + 1))-1"
 
 [ -n "${UNMOUNT_AT_END:-}" ] && umount "$T"
 done_testing

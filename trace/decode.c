@@ -80,9 +80,13 @@ int trace_decoder_init(struct trace_decoder *d, struct tep_handle *tep)
 static uint64_t field(const struct trace_decoder *d, enum trace_ev ev, int k, struct tep_record *r,
 		      uint64_t dflt)
 {
+	const struct tep_format_field *f = d->f[ev][k];
 	unsigned long long v;
 
-	if (!d->f[ev][k] || tep_read_number_field(d->f[ev][k], r->data, &v) < 0)
+	/* a record shorter than its format says (a corrupt --record line, a
+	 * fuzzed one) must not be read past its end */
+	if (!f || f->offset < 0 || f->size <= 0 || f->offset + f->size > r->size ||
+	    tep_read_number_field(d->f[ev][k], r->data, &v) < 0)
 		return dflt;
 	return v;
 }
@@ -129,7 +133,7 @@ static void decode_fields(const struct trace_decoder *d, struct tep_record *r, s
 
 int trace_decode(const struct trace_decoder *d, struct tep_record *r, struct trace_rec *out)
 {
-	int id = tep_data_type(d->tep, r);
+	int id = r->size >= TRACE_COMMON_SIZE ? tep_data_type(d->tep, r) : -1;
 	enum trace_ev ev;
 
 	for (ev = 0; ev < TEV_COUNT && id >= 0; ev++)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <tracefs/tracefs.h>
 
@@ -71,18 +72,64 @@ void tracing_dir_put(const char *dir, char *note, size_t len)
 		snprintf(note, len, "could not unmount tracefs from %s: %s", dir, strerror(errno));
 }
 
-/* Parses "exitbench-<pid>-<n>"; 0 when name is not ours. */
-static pid_t instance_pid(const char *name)
+/* The inode of our PID namespace, 0 when /proc cannot say. */
+static unsigned long long pidns_ino(void)
 {
-	char *end;
-	long pid;
+	struct stat st;
+
+	return stat("/proc/self/ns/pid", &st) == 0 ? (unsigned long long)st.st_ino : 0;
+}
+
+/* Field 22 of /proc/PID/stat (start time in clock ticks since boot); 0 when
+ * there is no such process (or it cannot be read). */
+static unsigned long long start_time(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long t = 0;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	p = strrchr(buf, ')'); /* the command name may hold spaces and ')' */
+	if (!p || sscanf(p + 2,
+			 "%*c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s "
+			 "%*s %*s %*s %llu",
+			 &t) != 1)
+		return 0;
+	return t;
+}
+
+/* "exitbench-<pid>-<n>-<pid namespace inode>-<start time>"; false when name
+ * is not in that form. */
+static bool parse_name(const char *name, long *pid, unsigned long long *ns,
+		       unsigned long long *start)
+{
+	unsigned int seq;
+	int end = 0;
 
 	if (strncmp(name, TRACE_INSTANCE_PREFIX, strlen(TRACE_INSTANCE_PREFIX)) != 0)
-		return 0;
-	pid = strtol(name + strlen(TRACE_INSTANCE_PREFIX), &end, 10);
-	if (pid <= 0 || *end != '-')
-		return 0;
-	return (pid_t)pid;
+		return false;
+	return sscanf(name + strlen(TRACE_INSTANCE_PREFIX), "%ld-%u-%llu-%llu%n", pid, &seq, ns,
+		      start, &end) == 4 &&
+	       name[strlen(TRACE_INSTANCE_PREFIX) + (size_t)end] == 0 && *pid > 0;
+}
+
+bool trace_instance_stale(const char *name)
+{
+	unsigned long long ns, start, ours = pidns_ino();
+	long pid;
+
+	/* Another PID namespace (a container sharing tracefs): its PID means
+	 * nothing here, and kill(PID, 0) would judge an unrelated process. */
+	if (!parse_name(name, &pid, &ns, &start) || !ours || ns != ours)
+		return false;
+	return start_time((pid_t)pid) != start; /* gone, or the PID was reused */
 }
 
 /* Removes one stale instance; -1 with a message when it cannot. */
@@ -115,9 +162,7 @@ int trace_remove_stale_instances(const char *tracing_dir, char *note, size_t len
 	if (!d)
 		return mvm_fail_errno("list trace instances in %s", dir);
 	while ((de = readdir(d))) {
-		pid_t pid = instance_pid(de->d_name);
-
-		if (!pid || kill(pid, 0) == 0 || errno != ESRCH)
+		if (!trace_instance_stale(de->d_name))
 			continue;
 		if (remove_instance(de->d_name) < 0) {
 			closedir(d);
@@ -140,7 +185,8 @@ struct tracefs_instance *instance_create_ours(char *name, size_t len)
 	for (int tries = 0; tries < 100; tries++) {
 		struct tracefs_instance *inst;
 
-		snprintf(name, len, TRACE_INSTANCE_PREFIX "%d-%u", (int)getpid(), seq++);
+		snprintf(name, len, TRACE_INSTANCE_PREFIX "%d-%u-%llu-%llu", (int)getpid(), seq++,
+			 pidns_ino(), start_time(getpid()));
 		inst = tracefs_instance_create(name);
 		if (!inst) {
 			mvm_fail_errno("create trace instance %s", name);
@@ -153,4 +199,29 @@ struct tracefs_instance *instance_create_ours(char *name, size_t len)
 	errno = EEXIST;
 	mvm_fail_errno("create trace instance " TRACE_INSTANCE_PREFIX "%d-*", (int)getpid());
 	return NULL;
+}
+
+/* Bit 21 of CapEff in /proc/self/status. */
+static bool have_sys_admin(void)
+{
+	char line[256];
+	unsigned long long caps = 0;
+	FILE *f = fopen("/proc/self/status", "re");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &caps) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return caps & (1ULL << 21);
+}
+
+int trace_need_privilege(void)
+{
+	if (geteuid() == 0 || have_sys_admin())
+		return 0;
+	errno = EPERM;
+	return mvm_fail("tracing needs root or CAP_SYS_ADMIN (to mount tracefs and create a "
+			"trace instance); running as uid %d without it",
+			(int)geteuid());
 }

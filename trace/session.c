@@ -424,7 +424,9 @@ void trace_session_close(struct trace_session *s)
 		tep_free(s->tep);
 	if (s->info.mounted) {
 		tracing_dir_put(s->info.tracing_dir, buf, sizeof(buf));
-		note(s, buf);
+		/* the report is out already: say it now, before s is freed */
+		if (buf[0])
+			fprintf(stderr, "exitbench trace: %s\n", buf);
 	}
 	if (s->sync_ready) {
 		pthread_cond_destroy(&s->wake);

@@ -64,6 +64,9 @@ struct trace_rec {
 };
 
 #define TRACE_MAX_FIELDS 3
+/* common_type, common_flags, common_preempt_count, common_pid: a record
+ * shorter than these is not decoded */
+#define TRACE_COMMON_SIZE 8
 
 /* Events and fields of one kernel's formats, looked up once. */
 struct trace_decoder {
@@ -261,6 +264,13 @@ void trace_free(struct trace_session *s);
 /* Removes instances left by exitbench processes that no longer exist;
  * returns how many, or -1.  Names them in note. */
 int trace_remove_stale_instances(const char *tracing_dir, char *note, size_t len);
+/* Is name an instance of an exitbench of our PID namespace that is gone
+ * (its PID absent, or started at another time)?  Instances of other
+ * namespaces and of older exitbench versions are never judged stale. */
+bool trace_instance_stale(const char *name);
+/* 0 when this process may trace (root or CAP_SYS_ADMIN), else -1 with
+ * mvm_error() saying what is needed. */
+int trace_need_privilege(void);
 
 /* (instance.c, for session.c) The tracefs mount point, mounting tracefs on
  * /sys/kernel/tracing where none is mounted (*mounted then true). */
@@ -268,7 +278,7 @@ int tracing_dir_get(char *dir, size_t len, bool *mounted);
 /* Unmounts it again, unless other instances are in use (note says). */
 void tracing_dir_put(const char *dir, char *note, size_t len);
 struct tracefs_instance;
-/* A new instance "exitbench-<pid>-<n>"; name gets its name. */
+/* A new instance "exitbench-<pid>-<n>-<pid namespace inode>-<start time>"; name gets its name. */
 struct tracefs_instance *instance_create_ours(char *name, size_t len);
 
 /* A record as one line: "<event> <cpu> <ts> <missed> <pid> <hex data>". */

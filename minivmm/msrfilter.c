@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One MSR sent to the VMM: KVM_CAP_X86_USER_SPACE_MSR with the filter exit
+ * reason, and a default-allow filter that denies just that index.  KVM
+ * reads a range's bitmap as longs (BITS_TO_LONGS(nmsrs) of them), so the
+ * bitmap is a whole unsigned long, never a byte.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "minivmm/minivmm.h"
+
+void mvm_msr_filter_one(struct kvm_msr_filter *f, unsigned long *bitmap, uint32_t index,
+			uint32_t flags)
+{
+	memset(f, 0, sizeof(*f));
+	*bitmap = 0; /* bit 0 clear: index is denied */
+	f->flags = KVM_MSR_FILTER_DEFAULT_ALLOW;
+	f->ranges[0].flags = flags;
+	f->ranges[0].nmsrs = 1;
+	f->ranges[0].base = index;
+	f->ranges[0].bitmap = (uint8_t *)bitmap;
+}
+
+int vm_msr_to_user(struct vm *vm, uint32_t index, uint32_t flags)
+{
+	struct kvm_enable_cap cap = {.cap = KVM_CAP_X86_USER_SPACE_MSR,
+				     .args = {KVM_MSR_EXIT_REASON_FILTER}};
+	struct kvm_msr_filter f;
+	unsigned long deny;
+
+	mvm_msr_filter_one(&f, &deny, index, flags);
+	if (ioctl(vm->fd, KVM_ENABLE_CAP, &cap) < 0)
+		return mvm_fail_errno("KVM_ENABLE_CAP KVM_CAP_X86_USER_SPACE_MSR (FILTER)");
+	if (ioctl(vm->fd, KVM_X86_SET_MSR_FILTER, &f) < 0)
+		return mvm_fail_errno("KVM_X86_SET_MSR_FILTER deny %s%s%s of MSR 0x%x",
+				      flags & KVM_MSR_FILTER_READ ? "read" : "",
+				      flags == (KVM_MSR_FILTER_READ | KVM_MSR_FILTER_WRITE) ? "/"
+											    : "",
+				      flags & KVM_MSR_FILTER_WRITE ? "write" : "", index);
+	return 0;
+}
