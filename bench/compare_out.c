@@ -92,8 +92,14 @@ static void print_header(const struct comparison *c, FILE *out)
 			"noise floor: each class's own run-to-run spread in the base files (%u "
 			"classes, up to %.1f%%), used where over --threshold\n",
 			c->noise_classes, c->noise_floor_pct);
+	if (!strcmp(c->base[0].units, "emulated_instructions")) {
+		fprintf(out, "emulated instructions (bochs: one TSC tick each); \"exact count\": "
+			     "no spread on either side, any change of one instruction is a "
+			     "verdict;\nother classes: ");
+	} else
+		fprintf(out, "TSC ticks; ");
 	fprintf(out,
-		"TSC ticks; 95%% bootstrap interval of the difference of medians (%d resamples, "
+		"95%% bootstrap interval of the difference of medians (%d resamples, "
 		"fixed seed);\nsame: the interval includes 0 or |change| < %g%%%s\n\n",
 		CMP_RESAMPLES, c->o->threshold_pct,
 		c->threshold_used_pct > c->o->threshold_pct ? " (or the class's noise floor)" : "");

@@ -258,6 +258,7 @@ char *lab_packed_init_script(const struct lab *lab, const struct lab_modlist *kv
 		"/bin/busybox --install -s /bin\n"
 		"export PATH=/bin\n"
 		"mount -t sysfs sysfs /sys; mount -t devtmpfs dev /dev\n"
+		"hostname exitbench-lab\n"
 		"CTL=%s\n"
 		"stty -F /dev/ttyS1 raw -echo 115200\n"
 		"send() {\n",
