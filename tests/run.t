@@ -40,7 +40,9 @@ for c in pio_user mmio_user hlt_user; do
 	q="(grep { \$_->{name} eq '$c' } @{\$j->{classes}})[0]"
 	ok $([ "$(json "$J" "$q->{verified} ? 1 : 0")" = 1 ]; echo $?) \
 		"$c verified: exits/iter $(json "$J" "$q->{exits_per_iteration}")"
-	ok $([ "$(json "$J" "$q->{stats}{n}")" = 2000 ]; echo $?) "$c has 2000 samples"
+	# 2000, unless the time budget cut them (slow emulation: the lab under load)
+	ok $([ "$(json "$J" "$q->{stats}{n} == 2000 || ($q->{budget_limited} && $q->{stats}{n} == $q->{iterations}) ? 1 : 0")" = 1 ]
+		echo $?) "$c has 2000 samples, or as many as the budget allowed ($(json "$J" "$q->{stats}{n}"))"
 	ok $([ "$(json "$J" "(grep { \$_->{stat} eq 'vmm_exits' } @{$q->{checks}})[0]{measured_per_iteration}")" = 1 ]; echo $?) \
 		"$c: our VMM saw exactly one exit per iteration"
 	ok $([ "$(json "$J" "$q->{stats}{median} > 0 && $q->{stats}{min} <= $q->{stats}{median} && $q->{stats}{median} <= $q->{stats}{max} ? 1 : 0")" = 1 ]; echo $?) \
