@@ -67,11 +67,12 @@ static json_t *host_labels_json(const struct host_info *h)
 
 static json_t *stats_json(const struct summary *s)
 {
-	return json_pack("{s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:I, s:o, s:o, s:[o,o]}", "n",
+	return json_pack("{s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:I, s:o, s:o, s:[o,o], s:o}", "n",
 			 (json_int_t)s->n, "min", (json_int_t)s->min, "p1", num(s->p1), "p10",
 			 num(s->p10), "median", num(s->median), "p90", num(s->p90), "p99",
 			 num(s->p99), "max", (json_int_t)s->max, "mean", num(s->mean), "stddev",
-			 num(s->stddev), "median_ci95", num(s->median_ci_lo), num(s->median_ci_hi));
+			 num(s->stddev), "median_ci95", num(s->median_ci_lo), num(s->median_ci_hi),
+			 "median_ci95_coverage", num(s->median_ci_coverage));
 }
 
 static json_t *checks_json(const struct class_result *c)
@@ -116,19 +117,27 @@ static json_t *quantiles_json(const struct class_result *c)
 	return q;
 }
 
+/* --repeat: every run's median, their spread and the between-run interval
+ * of the median (order statistics of the run medians, >= 6 runs). */
 static json_t *repeat_json(const struct class_result *c)
 {
-	json_t *m = json_array();
-	double lo = INFINITY, hi = -INFINITY;
+	json_t *m = json_array(), *o;
+	double lo = INFINITY, hi = -INFINITY, ci_lo, ci_hi, cov;
 
 	for (unsigned int i = 0; i < c->nrepeat; i++) {
 		json_array_append_new(m, json_real(c->repeat_medians[i]));
 		lo = fmin(lo, c->repeat_medians[i]);
 		hi = fmax(hi, c->repeat_medians[i]);
 	}
-	return json_pack("{s:i, s:o, s:o, s:o}", "runs", (int)c->nrepeat, "medians", m, "spread",
-			 num(hi - lo), "spread_pct",
-			 num(c->sum.median ? 100 * (hi - lo) / c->sum.median : NAN));
+	median_ci_of(c->repeat_medians, c->nrepeat, &ci_lo, &ci_hi, &cov);
+	o = json_pack("{s:i, s:o, s:o, s:o}", "runs", (int)c->nrepeat, "medians", m, "spread",
+		      num(hi - lo), "spread_pct",
+		      num(c->sum.median ? 100 * (hi - lo) / c->sum.median : NAN));
+	if (o) {
+		json_object_set_new(o, "median_ci95", json_pack("[o,o]", num(ci_lo), num(ci_hi)));
+		json_object_set_new(o, "median_ci95_coverage", num(cov));
+	}
+	return o;
 }
 
 static json_t *parts_json(const struct breakdown *b, uint64_t n)
