@@ -93,6 +93,34 @@ static const char *need_ple(const struct backend *b, struct kvm_sys *kvm)
 	return NULL;
 }
 
+static bool param_is_yes(const char *mod, const char *p)
+{
+	char v[16];
+
+	module_param(mod, p, v, sizeof(v));
+	return v[0] == 'Y' || v[0] == '1';
+}
+
+/*
+ * ipi, vCPU 0's window: the ICR write (MSR_WRITE / MSR) and, when the pong
+ * arrives while vCPU 0 runs, the kick that delivers it (EXTERNAL_INTERRUPT
+ * / INTR): 2 exits, 1 when the pong is already pending at re-entry.  With
+ * APICv the pong is a posted interrupt (no exit); with IPI virtualization
+ * (kvm_intel.enable_ipiv) or AVIC the ICR write is not an exit either.
+ */
+static void ipi_checks(const struct backend *b, struct class_check *ck)
+{
+	struct class_check range = {"exits", 1, true, 2}, none = {"exits", 0, true, 0};
+
+	if (b->kind == BACKEND_VMX && param_is_yes("kvm_intel", "enable_apicv"))
+		ck[0] = param_is_yes("kvm_intel", "enable_ipiv") ? none
+								 : (struct class_check){"exits", 1};
+	else if (b->kind == BACKEND_SVM && param_is_yes("kvm_amd", "avic"))
+		ck[0] = none;
+	else
+		ck[0] = range;
+}
+
 /* ---- host-side setup hooks ---- */
 
 static int setup_pio_user(struct class_run *cr)
@@ -337,16 +365,17 @@ const struct exit_class exit_classes[] = {
      .vmx = "HLT (12)",
      .svm = "HLT (0x78)"},
     {.name = "hlt_kernel",
-     .what = "self-IPI, then sti;hlt with the in-kernel x2APIC: KVM injects and resumes",
+     .what = "sti;hlt with a self-IPI pending (sent untimed) and the in-kernel x2APIC: KVM "
+	     "injects and resumes",
      .handled_in = "KVM",
      .op = OP_HLT_IPI,
-     .checks = {{"halt_exits", 1}, VMM(0)},
+     .checks = {EXITS(1), {"halt_exits", 1}, VMM(0)},
      .cpl0_only = true,
      .aux_name = "wakeup",
      .vm_setup = create_irqchip,
      .unsupported = need_irqchip,
-     .vmx = "MSR_WRITE (32) + HLT (12)",
-     .svm = "MSR (0x7c) + HLT (0x78)"},
+     .vmx = "HLT (12); the EOI and self-IPI MSR_WRITEs are outside the window",
+     .svm = "HLT (0x78); the EOI and self-IPI MSR writes are outside the window"},
     {.name = "ept_fault",
      .what = "first touch of a page whose host page exists but whose EPT/NPT entry "
 	     "does not (slot re-created between rounds)",
@@ -467,13 +496,15 @@ const struct exit_class exit_classes[] = {
      .what = "x2APIC IPI to vCPU 1, which answers with an IPI: the round trip",
      .handled_in = "KVM",
      .op = OP_IPI,
-     .checks = {{"exits", 1, true}, VMM(0)},
+     .checks = {{"exits", 1, true, 2}, VMM(0)},
      .cpl0_only = true,
      .two_vcpus = true,
      .vm_setup = create_irqchip,
      .unsupported = need_irqchip,
-     .vmx = "MSR_WRITE (32) (none with IPI virtualization)",
-     .svm = "MSR (0x7c) (none with x2AVIC)"},
+     .checks_for = ipi_checks,
+     .vmx = "MSR_WRITE (32) + EXTERNAL_INTERRUPT (1) for the pong; with APICv MSR_WRITE only, "
+	    "with IPI virtualization none",
+     .svm = "MSR (0x7c) + INTR (0x60) for the pong; with AVIC none or AVIC_INCOMPLETE_IPI"},
     {.name = "test_triple_fault",
      .what = "test only: lidt with limit 0, then ud2 (shutdown)",
      .handled_in = "-",

@@ -82,10 +82,17 @@ static json_t *checks_json(const struct class_result *c)
 	for (unsigned int i = 0; i < c->nchecks; i++) {
 		const struct check_result *k = &c->checks[i];
 
-		json_array_append_new(a, json_pack("{s:s, s:f, s:o, s:b, s:b}", "stat", k->stat,
-						   "expected_per_iteration", k->expected,
-						   "measured_per_iteration", num(k->measured),
-						   "available", k->available, "ok", k->ok));
+		json_t *o =
+		    json_pack("{s:s, s:f, s:o, s:b, s:b}", "stat", k->stat,
+			      "expected_per_iteration", k->expected, "measured_per_iteration",
+			      num(k->measured), "available", k->available, "ok", k->ok);
+
+		if (o && k->at_least) {
+			json_object_set_new(o, "at_least", json_true());
+			json_object_set_new(o, "at_most_per_iteration",
+					    num(k->at_most > 0 ? k->at_most : NAN));
+		}
+		json_array_append_new(a, o);
 	}
 	return a;
 }
@@ -185,6 +192,21 @@ static json_t *trace_json(const struct run_trace *t)
 			 "events_per_iteration", ev);
 }
 
+/* The counters, from the separate counted pass or (--perf=inline) the
+ * timed pass, and the median of the loop they were counted around. */
+static json_t *perf_json(const struct class_result *c)
+{
+	json_t *o = perfctr_json(c->perf, c->perf_iterations);
+
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "mode", json_string(c->perf_inline ? "inline" : "pass"));
+	json_object_set_new(o, "iterations", json_integer((json_int_t)c->perf_iterations));
+	json_object_set_new(o, "median", num(c->perf_median));
+	json_object_set_new(o, "reason", c->perf_note[0] ? json_string(c->perf_note) : json_null());
+	return o;
+}
+
 static json_t *class_json(const struct class_result *c, bool no_time)
 {
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i}", "name", c->cls->name, "handled_in",
@@ -203,6 +225,7 @@ static json_t *class_json(const struct class_result *c, bool no_time)
 	    o, "median_ns",
 	    num(c->tsc_khz && !no_time ? c->sum.median * 1e6 / (double)c->tsc_khz : NAN));
 	json_object_set_new(o, "exits_per_iteration", num(c->exits_per_iter));
+	json_object_set_new(o, "prepare_exits_per_iteration", num(c->prep_exits_per_iter));
 	json_object_set_new(o, "verified", json_boolean(c->verified));
 	json_object_set_new(o, "verification",
 			    json_string(c->verified ? "verified" : "unverified"));
@@ -217,8 +240,8 @@ static json_t *class_json(const struct class_result *c, bool no_time)
 	json_object_set_new(o, "repeat", repeat_json(c));
 	if (c->bd.wanted)
 		json_object_set_new(o, "breakdown", breakdown_json(&c->bd, c->iterations));
-	if (c->perf)
-		json_object_set_new(o, "perf", perfctr_json(c->perf, c->iterations));
+	if (c->perf || c->perf_note[0])
+		json_object_set_new(o, "perf", perf_json(c));
 	if (c->trace.on)
 		json_object_set_new(o, "trace", trace_json(&c->trace));
 	if (c->has_batch)
@@ -278,6 +301,12 @@ static json_t *result_json(const struct run_result *r)
 		json_object_set_new(opt, "cpu2", pin_json(r->params.cpu2));
 		json_object_set_new(opt, "cpus_siblings", json_boolean(r->params.cpus_siblings));
 		json_object_set_new(opt, "perf", json_boolean(r->params.perf != NULL));
+		json_object_set_new(opt, "perf_mode",
+				    r->params.perf
+					? json_string(r->params.perf_inline ? "inline" : "pass")
+					: json_null());
+		json_object_set_new(opt, "loop",
+				    json_string(r->params.indirect ? "indirect" : "straight"));
 		json_object_set_new(opt, "budget_s",
 				    num(r->params.budget_s > 0 ? r->params.budget_s : NAN));
 		if (r->have_perf_overhead)

@@ -153,8 +153,10 @@ static void print_perf(const struct run_result *r, FILE *out)
 
 	if (!cols)
 		return;
-	fprintf(out, "\nperf counters per iteration (vCPU thread, around the timed loop)\n%-18s",
-		"class");
+	fprintf(out, "\nperf counters per iteration (vCPU thread, %s)\n%-18s %8s",
+		r->params.perf_inline ? "around the timed loop: --perf=inline"
+				      : "a separate counted pass; the table above is counter-free",
+		"class", "median");
 	for (unsigned int k = 0; k < cols->count; k++) {
 		perfctr_label(&cols->c[k], label, sizeof(label));
 		fprintf(out, " %20.20s", label);
@@ -165,16 +167,21 @@ static void print_perf(const struct run_result *r, FILE *out)
 
 		if (!c->perf)
 			continue;
-		fprintf(out, "%-18s", c->cls->name);
+		fprintf(out, "%-18s %8.0f", c->cls->name, c->perf_median);
 		for (unsigned int k = 0; k < c->perf->count; k++) {
 			if (c->perf->c[k].have_value)
-				perfctr_cell(&c->perf->c[k], c->iterations, cell, sizeof(cell));
+				perfctr_cell(&c->perf->c[k], c->perf_iterations, cell,
+					     sizeof(cell));
 			else
 				snprintf(cell, sizeof(cell), "n/a");
 			fprintf(out, " %20.20s", cell);
 		}
 		fputc('\n', out);
 	}
+	for (unsigned int i = 0; i < r->nclasses; i++)
+		if (r->classes[i].perf_note[0])
+			fprintf(out, "  %s: no counters: %s\n", r->classes[i].cls->name,
+				r->classes[i].perf_note);
 	for (unsigned int k = 0; k < cols->count; k++)
 		if (!cols->c[k].have_value) {
 			perfctr_label(&cols->c[k], label, sizeof(label));
@@ -222,7 +229,8 @@ void result_print_table(const struct run_result *r, FILE *out)
 	print_perf(r, out);
 	if (r->have_perf_overhead)
 		fprintf(out,
-			"perf overhead: cpuid median %.0f with counters, %.0f without (%+.1f%%)\n",
+			"perf overhead: cpuid median %.0f with counters, %.0f without (%+.1f%%; "
+			"medians of two runs)\n",
 			r->cpuid_median_perf, r->cpuid_median_no_perf,
 			100 * (r->cpuid_median_perf - r->cpuid_median_no_perf) /
 			    r->cpuid_median_no_perf);
