@@ -13,12 +13,14 @@
 #include "bench/runner.h"
 #include "guests/protocol.h"
 
-#define FAULT_SLOT	1
-#define FAULT_MAX_PAGES 2048 /* 8 MiB region; rounds repeat over it */
-#define MSR_MISC_ENABLE 0x1a0
-#define KVM_HC_MAP_GPA	12 /* KVM_HC_MAP_GPA_RANGE, the hypercall KVM can forward */
-#define UNKNOWN_HC	0x7fff0000ULL
-#define PAUSES_PER_ITER 128
+#define FAULT_SLOT	 1
+#define FAULT_MAX_PAGES	 2048 /* 8 MiB region; rounds repeat over it */
+#define MSR_MISC_ENABLE	 0x1a0
+#define KVM_HC_MAP_GPA	 12 /* KVM_HC_MAP_GPA_RANGE, the hypercall KVM can forward */
+#define UNKNOWN_HC	 0x7fff0000ULL
+#define PAUSES_PER_ITER	 128 /* backends without a pause-loop window */
+#define PAUSE_MIN_CYCLES 10
+#define PAUSE_MAX_BURST	 (1ULL << 20)
 
 /* ---- what the host must provide ---- */
 
@@ -76,6 +78,8 @@ static const char *need_pmu(const struct backend *b, struct kvm_sys *kvm)
 	return v[0] == 'N' ? "vPMU disabled (kvm.enable_pmu=N)" : NULL;
 }
 
+static uint64_t pause_burst(const struct backend *b);
+
 static const char *need_ple(const struct backend *b, struct kvm_sys *kvm)
 {
 	char v[16];
@@ -83,13 +87,21 @@ static const char *need_ple(const struct backend *b, struct kvm_sys *kvm)
 	(void)kvm;
 	if (b->kind == BACKEND_VMX) {
 		module_param("kvm_intel", "ple_gap", v, sizeof(v));
-		return strcmp(v, "0") == 0 ? "pause-loop exiting off (kvm_intel.ple_gap=0)" : NULL;
+		if (strcmp(v, "0") == 0)
+			return "pause-loop exiting off (kvm_intel.ple_gap=0)";
 	}
 	if (b->kind == BACKEND_SVM) {
 		module_param("kvm_amd", "pause_filter_count", v, sizeof(v));
-		return strcmp(v, "0") == 0 ? "pause filter off (kvm_amd.pause_filter_count=0)"
-					   : NULL;
+		if (strcmp(v, "0") == 0)
+			return "pause filter off (kvm_amd.pause_filter_count=0)";
 	}
+	if (pause_burst(b) > PAUSE_MAX_BURST)
+		return b->kind == BACKEND_VMX
+			   ? "the PLE window grows to kvm_intel.ple_window_max cycles: no burst "
+			     "outlasts it (set kvm_intel.ple_window_grow=0 or a smaller "
+			     "ple_window_max)"
+			   : "the pause filter grows past 2^20 pauses "
+			     "(kvm_amd.pause_filter_count_max)";
 	return NULL;
 }
 
@@ -295,9 +307,50 @@ static int setup_msr_user(struct class_run *cr)
 	return 0;
 }
 
+/* A module parameter as a number, or dflt when it is missing. */
+static uint64_t param_u64(const char *mod, const char *p, uint64_t dflt)
+{
+	char v[32], *end;
+	unsigned long long x;
+
+	module_param(mod, p, v, sizeof(v));
+	x = strtoull(v, &end, 10);
+	return v[0] && *end == 0 ? (uint64_t)x : dflt;
+}
+
+/*
+ * The pause-loop window a burst must outlast: KVM grows it after every
+ * pause exit (by *_grow, up to *_max) and shrinks it only when the vCPU
+ * thread is scheduled in again, so a run reaches the maximum.  AMD's
+ * filter counts pause instructions; Intel's window counts cycles.
+ */
+static uint64_t ple_limit(const struct backend *b)
+{
+	if (b->kind == BACKEND_SVM)
+		return param_u64("kvm_amd", "pause_filter_count_grow", 2) >= 1
+			   ? param_u64("kvm_amd", "pause_filter_count_max", 65535)
+			   : param_u64("kvm_amd", "pause_filter_count", 3000);
+	if (b->kind == BACKEND_VMX)
+		return param_u64("kvm_intel", "ple_window_grow", 2) >= 1
+			   ? param_u64("kvm_intel", "ple_window_max", UINT32_MAX)
+			   : param_u64("kvm_intel", "ple_window", 4096);
+	return 0;
+}
+
+/* Intel: a pause takes >= PAUSE_MIN_CYCLES (about 10 before Skylake, 140
+ * after), so limit / PAUSE_MIN_CYCLES pauses outlast the window. */
+static uint64_t pause_burst(const struct backend *b)
+{
+	uint64_t lim = ple_limit(b);
+
+	if (b->kind == BACKEND_VMX)
+		lim /= PAUSE_MIN_CYCLES;
+	return lim ? lim + 1 : PAUSES_PER_ITER;
+}
+
 static int setup_pause(struct class_run *cr)
 {
-	cr->args[0] = PAUSES_PER_ITER;
+	cr->args[0] = pause_burst(cr->backend);
 	return 0;
 }
 
@@ -494,7 +547,8 @@ const struct exit_class exit_classes[] = {
 	    "intercepted)",
      .svm = "none (RDTSC 0x6e if intercepted)"},
     {.name = "pause",
-     .what = "burst of 128 pause instructions (pause-loop exiting)",
+     .what = "a burst of pauses that outlasts the largest pause-loop window KVM grows to "
+	     "(docs/method.md)",
      .handled_in = "KVM",
      .op = OP_PAUSE,
      .checks = {{"exits", 1, true}},
