@@ -13,12 +13,14 @@
 #include "bench/runner.h"
 #include "guests/protocol.h"
 
-#define FAULT_SLOT	1
-#define FAULT_MAX_PAGES 2048 /* 8 MiB region; rounds repeat over it */
-#define MSR_MISC_ENABLE 0x1a0
-#define KVM_HC_MAP_GPA	12 /* KVM_HC_MAP_GPA_RANGE, the hypercall KVM can forward */
-#define UNKNOWN_HC	0x7fff0000ULL
-#define PAUSES_PER_ITER 128
+#define FAULT_SLOT	 1
+#define FAULT_MAX_PAGES	 2048 /* 8 MiB region; rounds repeat over it */
+#define MSR_MISC_ENABLE	 0x1a0
+#define KVM_HC_MAP_GPA	 12 /* KVM_HC_MAP_GPA_RANGE, the hypercall KVM can forward */
+#define UNKNOWN_HC	 0x7fff0000ULL
+#define PAUSES_PER_ITER	 128 /* backends without a pause-loop window */
+#define PAUSE_MIN_CYCLES 10
+#define PAUSE_MAX_BURST	 (1ULL << 20)
 
 /* ---- what the host must provide ---- */
 
@@ -76,6 +78,8 @@ static const char *need_pmu(const struct backend *b, struct kvm_sys *kvm)
 	return v[0] == 'N' ? "vPMU disabled (kvm.enable_pmu=N)" : NULL;
 }
 
+static uint64_t pause_burst(const struct backend *b);
+
 static const char *need_ple(const struct backend *b, struct kvm_sys *kvm)
 {
 	char v[16];
@@ -83,14 +87,65 @@ static const char *need_ple(const struct backend *b, struct kvm_sys *kvm)
 	(void)kvm;
 	if (b->kind == BACKEND_VMX) {
 		module_param("kvm_intel", "ple_gap", v, sizeof(v));
-		return strcmp(v, "0") == 0 ? "pause-loop exiting off (kvm_intel.ple_gap=0)" : NULL;
+		if (strcmp(v, "0") == 0)
+			return "pause-loop exiting off (kvm_intel.ple_gap=0)";
 	}
 	if (b->kind == BACKEND_SVM) {
 		module_param("kvm_amd", "pause_filter_count", v, sizeof(v));
-		return strcmp(v, "0") == 0 ? "pause filter off (kvm_amd.pause_filter_count=0)"
-					   : NULL;
+		if (strcmp(v, "0") == 0)
+			return "pause filter off (kvm_amd.pause_filter_count=0)";
 	}
+	if (pause_burst(b) > PAUSE_MAX_BURST)
+		return b->kind == BACKEND_VMX
+			   ? "the PLE window grows to kvm_intel.ple_window_max cycles: no burst "
+			     "outlasts it (set kvm_intel.ple_window_grow=0 or a smaller "
+			     "ple_window_max)"
+			   : "the pause filter grows past 2^20 pauses "
+			     "(kvm_amd.pause_filter_count_max)";
 	return NULL;
+}
+
+static bool param_is_yes(const char *mod, const char *p)
+{
+	char v[16];
+
+	module_param(mod, p, v, sizeof(v));
+	return v[0] == 'Y' || v[0] == '1';
+}
+
+/*
+ * ipi, vCPU 0's window: the ICR write (MSR_WRITE / MSR) and, when the pong
+ * arrives while vCPU 0 runs, the kick that delivers it (EXTERNAL_INTERRUPT
+ * / INTR, counted in irq_exits): 2 exits, 1 when the pong is already
+ * pending at re-entry; emulated AMD (QEMU TCG) measured 2.09, the excess
+ * host interrupts of its millisecond-long iterations.  With APICv the pong
+ * is a posted interrupt (no exit); with IPI virtualization
+ * (kvm_intel.enable_ipiv) or AVIC the ICR write need not exit either: no
+ * exits check there.
+ */
+static void ipi_checks(const struct backend *b, struct class_check *ck)
+{
+	if ((b->kind == BACKEND_VMX && param_is_yes("kvm_intel", "enable_apicv") &&
+	     param_is_yes("kvm_intel", "enable_ipiv")) ||
+	    (b->kind == BACKEND_SVM && param_is_yes("kvm_amd", "avic")))
+		ck[0] = (struct class_check){"exits", 0, true, 0};
+}
+
+/*
+ * hlt_kernel's window: the self-IPI is pending while interrupts are off, so
+ * KVM opens an interrupt window on entry.  AMD-V takes it as a VINTR exit
+ * before the HLT exit (measured on emulated AMD: irq_window_exits 1.0,
+ * halt_exits 1.0); on VT-x the HLT in the sti shadow exits first and KVM
+ * injects, the interrupt-window exit may or may not come: 1..2.
+ */
+static void hlt_kernel_checks(const struct backend *b, struct class_check *ck)
+{
+	if (b->kind == BACKEND_SVM) {
+		ck[0] = (struct class_check){"exits", 2};
+		ck[3] = (struct class_check){"irq_window_exits", 1};
+	} else if (b->kind == BACKEND_VMX) {
+		ck[0] = (struct class_check){"exits", 1, true, 2};
+	}
 }
 
 /* ---- host-side setup hooks ---- */
@@ -252,9 +307,50 @@ static int setup_msr_user(struct class_run *cr)
 	return 0;
 }
 
+/* A module parameter as a number, or dflt when it is missing. */
+static uint64_t param_u64(const char *mod, const char *p, uint64_t dflt)
+{
+	char v[32], *end;
+	unsigned long long x;
+
+	module_param(mod, p, v, sizeof(v));
+	x = strtoull(v, &end, 10);
+	return v[0] && *end == 0 ? (uint64_t)x : dflt;
+}
+
+/*
+ * The pause-loop window a burst must outlast: KVM grows it after every
+ * pause exit (by *_grow, up to *_max) and shrinks it only when the vCPU
+ * thread is scheduled in again, so a run reaches the maximum.  AMD's
+ * filter counts pause instructions; Intel's window counts cycles.
+ */
+static uint64_t ple_limit(const struct backend *b)
+{
+	if (b->kind == BACKEND_SVM)
+		return param_u64("kvm_amd", "pause_filter_count_grow", 2) >= 1
+			   ? param_u64("kvm_amd", "pause_filter_count_max", 65535)
+			   : param_u64("kvm_amd", "pause_filter_count", 3000);
+	if (b->kind == BACKEND_VMX)
+		return param_u64("kvm_intel", "ple_window_grow", 2) >= 1
+			   ? param_u64("kvm_intel", "ple_window_max", UINT32_MAX)
+			   : param_u64("kvm_intel", "ple_window", 4096);
+	return 0;
+}
+
+/* Intel: a pause takes >= PAUSE_MIN_CYCLES (about 10 before Skylake, 140
+ * after), so limit / PAUSE_MIN_CYCLES pauses outlast the window. */
+static uint64_t pause_burst(const struct backend *b)
+{
+	uint64_t lim = ple_limit(b);
+
+	if (b->kind == BACKEND_VMX)
+		lim /= PAUSE_MIN_CYCLES;
+	return lim ? lim + 1 : PAUSES_PER_ITER;
+}
+
 static int setup_pause(struct class_run *cr)
 {
-	cr->args[0] = PAUSES_PER_ITER;
+	cr->args[0] = pause_burst(cr->backend);
 	return 0;
 }
 
@@ -337,16 +433,19 @@ const struct exit_class exit_classes[] = {
      .vmx = "HLT (12)",
      .svm = "HLT (0x78)"},
     {.name = "hlt_kernel",
-     .what = "self-IPI, then sti;hlt with the in-kernel x2APIC: KVM injects and resumes",
+     .what = "sti;hlt with a self-IPI pending (sent untimed) and the in-kernel x2APIC: KVM "
+	     "injects and resumes",
      .handled_in = "KVM",
      .op = OP_HLT_IPI,
-     .checks = {{"halt_exits", 1}, VMM(0)},
+     .checks = {EXITS(1), {"halt_exits", 1}, VMM(0)},
      .cpl0_only = true,
      .aux_name = "wakeup",
      .vm_setup = create_irqchip,
      .unsupported = need_irqchip,
-     .vmx = "MSR_WRITE (32) + HLT (12)",
-     .svm = "MSR (0x7c) + HLT (0x78)"},
+     .checks_for = hlt_kernel_checks,
+     .vmx = "HLT (12), maybe INTERRUPT_WINDOW (7) first; the EOI and self-IPI MSR_WRITEs are "
+	    "untimed",
+     .svm = "VINTR (0x64) + HLT (0x78); the EOI and self-IPI MSR writes are untimed"},
     {.name = "ept_fault",
      .what = "first touch of a page whose host page exists but whose EPT/NPT entry "
 	     "does not (slot re-created between rounds)",
@@ -448,7 +547,8 @@ const struct exit_class exit_classes[] = {
 	    "intercepted)",
      .svm = "none (RDTSC 0x6e if intercepted)"},
     {.name = "pause",
-     .what = "burst of 128 pause instructions (pause-loop exiting)",
+     .what = "a burst of pauses that outlasts the largest pause-loop window KVM grows to "
+	     "(docs/method.md)",
      .handled_in = "KVM",
      .op = OP_PAUSE,
      .checks = {{"exits", 1, true}},
@@ -472,8 +572,10 @@ const struct exit_class exit_classes[] = {
      .two_vcpus = true,
      .vm_setup = create_irqchip,
      .unsupported = need_irqchip,
-     .vmx = "MSR_WRITE (32) (none with IPI virtualization)",
-     .svm = "MSR (0x7c) (none with x2AVIC)"},
+     .checks_for = ipi_checks,
+     .vmx = "MSR_WRITE (32) + EXTERNAL_INTERRUPT (1) for the pong; with APICv MSR_WRITE only, "
+	    "with IPI virtualization none",
+     .svm = "MSR (0x7c) + INTR (0x60) for the pong; with AVIC none or AVIC_INCOMPLETE_IPI"},
     {.name = "test_triple_fault",
      .what = "test only: lidt with limit 0, then ud2 (shutdown)",
      .handled_in = "-",

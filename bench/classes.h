@@ -15,7 +15,7 @@
 
 struct class_run;
 
-#define MAX_CHECKS 3
+#define MAX_CHECKS 4 /* the result file allows 4 */
 
 /* A counter that must move by `per_iter` per timed iteration.  Names are
  * KVM binary stats ("exits", "pf_taken", ...) or "vmm_exits": exits our own
@@ -23,7 +23,8 @@ struct class_run;
 struct class_check {
 	const char *stat;
 	double per_iter;
-	bool at_least; /* per_iter is a lower bound (pause-loop exiting) */
+	bool at_least;	/* per_iter is a lower bound (pause-loop exiting) */
+	double at_most; /* with at_least: an upper bound too, when > 0 */
 };
 
 struct exit_class {
@@ -42,6 +43,9 @@ struct exit_class {
 	int (*setup)(struct class_run *cr);
 	/* The guest rang DB_REZAP: drop the fault region's mappings. */
 	int (*rezap)(struct class_run *cr);
+	/* The checks on this backend when they depend on it (APIC virtualization,
+	 * ...): rewrites checks[] (a copy of the row's) in place. */
+	void (*checks_for)(const struct backend *b, struct class_check *checks);
 	/* NULL when this host can run the class, else why not (static text). */
 	const char *(*unsupported)(const struct backend *b, struct kvm_sys *kvm);
 	const char *vmx, *svm; /* the exit on Intel VT-x / AMD-V (docs/classes.md) */

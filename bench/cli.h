@@ -23,6 +23,8 @@ struct run_opts {
 	unsigned int repeat;
 	int cpu, cpu2; /* -1: not pinned */
 	bool no_perf;
+	bool perf_inline;   /* --perf=inline: counters in the timed pass itself */
+	bool indirect;	    /* --loop indirect: the op through an indirect call */
 	bool trace;	    /* kvm:* tracepoint counts per class */
 	double budget_s;    /* 0: none */
 	const char *events; /* -e list, added to the default counters */

@@ -11,10 +11,18 @@ static void print_checks(const struct exit_class *c, char *buf, size_t len)
 	size_t used = 0;
 
 	buf[0] = 0;
-	for (unsigned int i = 0; i < MAX_CHECKS && c->checks[i].stat && used < len; i++)
-		used += (size_t)snprintf(buf + used, len - used, "%s%s%s%g", i ? " " : "",
-					 c->checks[i].stat, c->checks[i].at_least ? ">=" : "=",
-					 c->checks[i].per_iter);
+	for (unsigned int i = 0; i < MAX_CHECKS && c->checks[i].stat && used < len; i++) {
+		const struct class_check *k = &c->checks[i];
+
+		if (k->at_least && k->at_most > 0)
+			used += (size_t)snprintf(buf + used, len - used, "%s%s=%g..%g",
+						 i ? " " : "", k->stat, k->per_iter, k->at_most);
+		else
+			used += (size_t)snprintf(buf + used, len - used, "%s%s%s%g", i ? " " : "",
+						 k->stat, k->at_least ? ">=" : "=", k->per_iter);
+	}
+	if (c->checks_for && used < len)
+		snprintf(buf + used, len - used, " (per backend: docs/method.md)");
 }
 
 /* The class table as Markdown: docs/classes.md is this output. */

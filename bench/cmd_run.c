@@ -36,9 +36,13 @@ static const char run_usage[] =
     "      --repeat K        K rounds over all classes, a fresh VM each run; per class\n"
     "                        the run with the middle median is kept, the spread shown\n"
     "      --cpu N           pin the vCPU thread to CPU N (--cpu2 M: the second vCPU)\n"
-    "      --perf            count perf events around each timed loop (the default):\n"
-    "                        cycles/instructions split guest/host, context switches,\n"
-    "                        migrations, page faults; --no-perf turns it off\n"
+    "      --perf[=pass|inline]  count perf events (the default): cycles/instructions\n"
+    "                        split guest/host, context switches, migrations, page\n"
+    "                        faults; pass (default): in a separate pass per class, the\n"
+    "                        timed pass counter-free; inline: around the timed loop\n"
+    "                        itself; --no-perf: none\n"
+    "      --loop KIND       straight (default): one inlined timed loop per op;\n"
+    "                        indirect: the op through an indirect call (to measure it)\n"
     "  -e, --event E,...     more events, perf syntax (libpfm4 names, :u :k :G :H)\n"
     "      --trace           count kvm:* tracepoints per class beside the KVM stats\n"
     "      --json F  --csv F  --md F   write the result (atomically)\n"
@@ -70,7 +74,8 @@ enum {
 	O_PERF,
 	O_NO_PERF,
 	O_BUDGET,
-	O_TRACE
+	O_TRACE,
+	O_LOOP
 };
 
 static const struct option run_long[] = {
@@ -93,7 +98,8 @@ static const struct option run_long[] = {
     {"repeat", required_argument, 0, O_REPEAT},
     {"cpu", required_argument, 0, O_CPU},
     {"cpu2", required_argument, 0, O_CPU2},
-    {"perf", no_argument, 0, O_PERF},
+    {"perf", optional_argument, 0, O_PERF},
+    {"loop", required_argument, 0, O_LOOP},
     {"no-perf", no_argument, 0, O_NO_PERF},
     {"event", required_argument, 0, 'e'},
     {"budget", required_argument, 0, O_BUDGET},
@@ -158,8 +164,13 @@ static int parse_output_opt(int c, struct run_opts *o)
 		o->trace = true;
 		return 0;
 	case O_PERF:
+		o->no_perf = false;
+		if (optarg && strcmp(optarg, "inline") && strcmp(optarg, "pass"))
+			return usage_error("--perf: '%s' is not pass or inline", optarg);
+		o->perf_inline = optarg && !strcmp(optarg, "inline");
+		return 0;
 	case O_NO_PERF:
-		o->no_perf = c == O_NO_PERF;
+		o->no_perf = true;
 		return 0;
 	case 'e':
 		o->events = optarg;
@@ -201,6 +212,11 @@ static int parse_run_opt(int c, struct run_opts *o)
 		return 0;
 	case O_KVM:
 		o->kvm_path = optarg;
+		return 0;
+	case O_LOOP:
+		if (strcmp(optarg, "straight") && strcmp(optarg, "indirect"))
+			return usage_error("--loop: '%s' is not straight or indirect", optarg);
+		o->indirect = !strcmp(optarg, "indirect");
 		return 0;
 	default:
 		return -1;
@@ -317,7 +333,8 @@ static void order_classes(struct run_opts *o)
 	o->nclasses++;
 }
 
-/* With counters on, cpuid once more without them: their cost, same run. */
+/* cpuid's median with and without counters: from its two passes, or with
+ * --perf=inline from one more run without them. */
 static void perf_overhead(struct kvm_sys *kvm, struct run_result *r)
 {
 	struct run_params p = r->params;
@@ -327,6 +344,12 @@ static void perf_overhead(struct kvm_sys *kvm, struct run_result *r)
 		if (strcmp(r->classes[i].cls->name, "cpuid") == 0 &&
 		    r->classes[i].status == CLASS_OK && r->classes[i].perf)
 			c = &r->classes[i];
+	if (c && !c->perf_inline) {
+		r->have_perf_overhead = true;
+		r->cpuid_median_perf = c->perf_median;
+		r->cpuid_median_no_perf = c->sum.median;
+		return;
+	}
 	plain = c && !mvm_interrupted ? calloc(1, sizeof(*plain)) : NULL;
 	if (!plain)
 		return;
@@ -523,8 +546,11 @@ static int setup_run(struct run_opts *o, struct kvm_sys *kvm, struct run_result 
 	r->params.cpu = o->cpu;
 	r->params.cpu2 = o->cpu2;
 	r->params.cpus_siblings = cpus_are_siblings(o->cpu, o->cpu2);
-	if (!o->no_perf)
+	if (!o->no_perf) {
 		r->params.perf = &perf_spec;
+		r->params.perf_inline = o->perf_inline;
+	}
+	r->params.indirect = o->indirect;
 	if (o->cpu >= 0 && pin_thread(o->cpu))
 		return usage_error("%s", mvm_error());
 	mvm_signals_install();

@@ -67,11 +67,12 @@ static json_t *host_labels_json(const struct host_info *h)
 
 static json_t *stats_json(const struct summary *s)
 {
-	return json_pack("{s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:I, s:o, s:o, s:[o,o]}", "n",
+	return json_pack("{s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:I, s:o, s:o, s:[o,o], s:o}", "n",
 			 (json_int_t)s->n, "min", (json_int_t)s->min, "p1", num(s->p1), "p10",
 			 num(s->p10), "median", num(s->median), "p90", num(s->p90), "p99",
 			 num(s->p99), "max", (json_int_t)s->max, "mean", num(s->mean), "stddev",
-			 num(s->stddev), "median_ci95", num(s->median_ci_lo), num(s->median_ci_hi));
+			 num(s->stddev), "median_ci95", num(s->median_ci_lo), num(s->median_ci_hi),
+			 "median_ci95_coverage", num(s->median_ci_coverage));
 }
 
 static json_t *checks_json(const struct class_result *c)
@@ -81,10 +82,17 @@ static json_t *checks_json(const struct class_result *c)
 	for (unsigned int i = 0; i < c->nchecks; i++) {
 		const struct check_result *k = &c->checks[i];
 
-		json_array_append_new(a, json_pack("{s:s, s:f, s:o, s:b, s:b}", "stat", k->stat,
-						   "expected_per_iteration", k->expected,
-						   "measured_per_iteration", num(k->measured),
-						   "available", k->available, "ok", k->ok));
+		json_t *o =
+		    json_pack("{s:s, s:f, s:o, s:b, s:b}", "stat", k->stat,
+			      "expected_per_iteration", k->expected, "measured_per_iteration",
+			      num(k->measured), "available", k->available, "ok", k->ok);
+
+		if (o && k->at_least) {
+			json_object_set_new(o, "at_least", json_true());
+			json_object_set_new(o, "at_most_per_iteration",
+					    num(k->at_most > 0 ? k->at_most : NAN));
+		}
+		json_array_append_new(a, o);
 	}
 	return a;
 }
@@ -116,19 +124,27 @@ static json_t *quantiles_json(const struct class_result *c)
 	return q;
 }
 
+/* --repeat: every run's median, their spread and the between-run interval
+ * of the median (order statistics of the run medians, >= 6 runs). */
 static json_t *repeat_json(const struct class_result *c)
 {
-	json_t *m = json_array();
-	double lo = INFINITY, hi = -INFINITY;
+	json_t *m = json_array(), *o;
+	double lo = INFINITY, hi = -INFINITY, ci_lo, ci_hi, cov;
 
 	for (unsigned int i = 0; i < c->nrepeat; i++) {
 		json_array_append_new(m, json_real(c->repeat_medians[i]));
 		lo = fmin(lo, c->repeat_medians[i]);
 		hi = fmax(hi, c->repeat_medians[i]);
 	}
-	return json_pack("{s:i, s:o, s:o, s:o}", "runs", (int)c->nrepeat, "medians", m, "spread",
-			 num(hi - lo), "spread_pct",
-			 num(c->sum.median ? 100 * (hi - lo) / c->sum.median : NAN));
+	median_ci_of(c->repeat_medians, c->nrepeat, &ci_lo, &ci_hi, &cov);
+	o = json_pack("{s:i, s:o, s:o, s:o}", "runs", (int)c->nrepeat, "medians", m, "spread",
+		      num(hi - lo), "spread_pct",
+		      num(c->sum.median ? 100 * (hi - lo) / c->sum.median : NAN));
+	if (o) {
+		json_object_set_new(o, "median_ci95", json_pack("[o,o]", num(ci_lo), num(ci_hi)));
+		json_object_set_new(o, "median_ci95_coverage", num(cov));
+	}
+	return o;
 }
 
 static json_t *parts_json(const struct breakdown *b, uint64_t n)
@@ -176,6 +192,21 @@ static json_t *trace_json(const struct run_trace *t)
 			 "events_per_iteration", ev);
 }
 
+/* The counters, from the separate counted pass or (--perf=inline) the
+ * timed pass, and the median of the loop they were counted around. */
+static json_t *perf_json(const struct class_result *c)
+{
+	json_t *o = perfctr_json(c->perf, c->perf_iterations);
+
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "mode", json_string(c->perf_inline ? "inline" : "pass"));
+	json_object_set_new(o, "iterations", json_integer((json_int_t)c->perf_iterations));
+	json_object_set_new(o, "median", num(c->perf_median));
+	json_object_set_new(o, "reason", c->perf_note[0] ? json_string(c->perf_note) : json_null());
+	return o;
+}
+
 static json_t *class_json(const struct class_result *c, bool no_time)
 {
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i}", "name", c->cls->name, "handled_in",
@@ -194,6 +225,7 @@ static json_t *class_json(const struct class_result *c, bool no_time)
 	    o, "median_ns",
 	    num(c->tsc_khz && !no_time ? c->sum.median * 1e6 / (double)c->tsc_khz : NAN));
 	json_object_set_new(o, "exits_per_iteration", num(c->exits_per_iter));
+	json_object_set_new(o, "prepare_exits_per_iteration", num(c->prep_exits_per_iter));
 	json_object_set_new(o, "verified", json_boolean(c->verified));
 	json_object_set_new(o, "verification",
 			    json_string(c->verified ? "verified" : "unverified"));
@@ -208,8 +240,8 @@ static json_t *class_json(const struct class_result *c, bool no_time)
 	json_object_set_new(o, "repeat", repeat_json(c));
 	if (c->bd.wanted)
 		json_object_set_new(o, "breakdown", breakdown_json(&c->bd, c->iterations));
-	if (c->perf)
-		json_object_set_new(o, "perf", perfctr_json(c->perf, c->iterations));
+	if (c->perf || c->perf_note[0])
+		json_object_set_new(o, "perf", perf_json(c));
 	if (c->trace.on)
 		json_object_set_new(o, "trace", trace_json(&c->trace));
 	if (c->has_batch)
@@ -269,6 +301,12 @@ static json_t *result_json(const struct run_result *r)
 		json_object_set_new(opt, "cpu2", pin_json(r->params.cpu2));
 		json_object_set_new(opt, "cpus_siblings", json_boolean(r->params.cpus_siblings));
 		json_object_set_new(opt, "perf", json_boolean(r->params.perf != NULL));
+		json_object_set_new(opt, "perf_mode",
+				    r->params.perf
+					? json_string(r->params.perf_inline ? "inline" : "pass")
+					: json_null());
+		json_object_set_new(opt, "loop",
+				    json_string(r->params.indirect ? "indirect" : "straight"));
 		json_object_set_new(opt, "budget_s",
 				    num(r->params.budget_s > 0 ? r->params.budget_s : NAN));
 		if (r->have_perf_overhead)

@@ -13,11 +13,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/result.h"
 #include "bench/runner.h"
 #include "guests/protocol.h"
 
 /* One iteration never needs a second of CPU, even under an emulator. */
 #define PREFLIGHT_CPU_S 1
+/* Prepares run alone to measure their counter footprint. */
+#define PREP_CAL_MAX 1000
 
 static double now_s(void)
 {
@@ -58,8 +61,20 @@ static enum exit_action doorbell(struct class_run *cr, uint32_t what)
 
 	if (cr->in_window)
 		cr->window_doorbells++;
+	if (cr->in_prep)
+		cr->prep_doorbells++;
 	switch (what) {
 	case DB_READY:
+		break;
+	case DB_PREP_BEGIN:
+		cr->in_prep = true;
+		r = snapshot(cr, cr->snap_prep0);
+		break;
+	case DB_PREP_END:
+		r = snapshot(cr, cr->snap_prep1);
+		cr->in_prep = false;
+		cr->prep_n =
+		    cr->res->iterations < PREP_CAL_MAX ? cr->res->iterations : PREP_CAL_MAX;
 		break;
 	case DB_CAL_BEGIN:
 		r = snapshot(cr, cr->snap_cal0);
@@ -190,7 +205,9 @@ static int post_command(struct class_run *cr)
 	mb->warmup = cr->res->warmup;
 	mb->samples_gpa = SAMPLES_GPA;
 	mb->aux_gpa = cr->cls->aux_name || cr->h_ret ? SAMPLES_GPA + cr->res->iterations * 8 : 0;
-	mb->flags = cr->h_ret ? MB_STORE_T0 : 0;
+	mb->flags = (cr->h_ret ? MB_STORE_T0 : 0) | (cr->p->indirect ? MB_INDIRECT : 0);
+	mb->prep_iterations =
+	    cr->res->iterations < PREP_CAL_MAX ? cr->res->iterations : PREP_CAL_MAX;
 	for (int i = 0; i < MAILBOX_ARGS; i++)
 		mb->arg[i] = cr->args[i];
 	return 0;
@@ -199,12 +216,14 @@ static int post_command(struct class_run *cr)
 static int alloc_snapshots(struct class_run *cr)
 {
 	cr->nstats = cr->vcpu->stats.nvalues + cr->vm.stats.nvalues;
-	cr->snap_cal0 = calloc(4 * (size_t)cr->nstats, sizeof(uint64_t));
+	cr->snap_cal0 = calloc(6 * (size_t)cr->nstats, sizeof(uint64_t));
 	if (!cr->snap_cal0)
 		return mvm_fail_errno("allocate %u stat snapshots", cr->nstats);
 	cr->snap_cal1 = cr->snap_cal0 + cr->nstats;
 	cr->snap0 = cr->snap_cal1 + cr->nstats;
 	cr->snap1 = cr->snap0 + cr->nstats;
+	cr->snap_prep0 = cr->snap1 + cr->nstats;
+	cr->snap_prep1 = cr->snap_prep0 + cr->nstats;
 	return 0;
 }
 
@@ -256,13 +275,27 @@ static void class_run_teardown(struct class_run *cr)
 	free(cr->snap_cal0);
 }
 
-/* Stat i over the timed window, less the doorbells rung inside it. */
+/* Stat i per prepare, from the prepares run alone (less their doorbells);
+ * 0 for an op whose prepare causes no exits (the guest skips them). */
+static double prep_delta(const struct class_run *cr, unsigned int i)
+{
+	double per_doorbell = (double)(cr->snap_cal1[i] - cr->snap_cal0[i]);
+	double d = (double)(cr->snap_prep1[i] - cr->snap_prep0[i]);
+
+	if (!cr->prep_n)
+		return 0;
+	return (d - (double)cr->prep_doorbells * per_doorbell) / (double)cr->prep_n;
+}
+
+/* Stat i over the timed window, less the doorbells rung inside it and the
+ * prepares (one per iteration) between its timestamps. */
 static double corrected_delta(const struct class_run *cr, unsigned int i)
 {
 	double window = (double)(cr->snap1[i] - cr->snap0[i]);
 	double per_doorbell = (double)(cr->snap_cal1[i] - cr->snap_cal0[i]);
 
-	return window - (double)cr->window_doorbells * per_doorbell;
+	return window - (double)cr->window_doorbells * per_doorbell -
+	       (double)cr->res->iterations * prep_delta(cr, i);
 }
 
 static bool stat_cumulative(const struct class_run *cr, unsigned int i)
@@ -302,9 +335,15 @@ static void verify(const struct class_run *cr, struct class_result *res)
 	int ex = stat_index(cr, "exits");
 
 	res->exits_per_iter = ex >= 0 ? corrected_delta(cr, (unsigned int)ex) / n : NAN;
-	res->verified = cr->cls->checks[0].stat != NULL;
-	for (unsigned int c = 0; c < MAX_CHECKS && cr->cls->checks[c].stat; c++) {
-		const struct class_check *ck = &cr->cls->checks[c];
+	res->prep_exits_per_iter = ex >= 0 && cr->prep_n ? prep_delta(cr, (unsigned int)ex) : NAN;
+	struct class_check checks[MAX_CHECKS];
+
+	memcpy(checks, cr->cls->checks, sizeof(checks));
+	if (cr->cls->checks_for)
+		cr->cls->checks_for(cr->backend, checks);
+	res->verified = checks[0].stat != NULL;
+	for (unsigned int c = 0; c < MAX_CHECKS && checks[c].stat; c++) {
+		const struct class_check *ck = &checks[c];
 		struct check_result *r = &res->checks[res->nchecks++];
 		int i = strcmp(ck->stat, "vmm_exits") ? stat_index(cr, ck->stat) : -2;
 
@@ -315,11 +354,18 @@ static void verify(const struct class_run *cr, struct class_result *res)
 			      : i >= 0 ? corrected_delta(cr, (unsigned int)i) / n
 				       : NAN;
 		r->at_least = ck->at_least;
+		r->at_most = ck->at_least ? ck->at_most : 0;
 		r->ok = r->available &&
-			(ck->at_least ? r->measured >= r->expected - CHECK_TOLERANCE
-				      : fabs(r->measured - r->expected) <= CHECK_TOLERANCE);
+			(ck->at_least
+			     ? r->measured >= r->expected - CHECK_TOLERANCE &&
+				   !(r->at_most > 0 && r->measured > r->at_most + CHECK_TOLERANCE)
+			     : fabs(r->measured - r->expected) <= CHECK_TOLERANCE);
 		if (!r->ok && res->verified) {
-			if (r->available)
+			if (r->available && r->at_most > 0)
+				snprintf(res->reason, sizeof(res->reason),
+					 "%s/iter %.3f, expected %g..%g", ck->stat, r->measured,
+					 ck->per_iter, r->at_most);
+			else if (r->available)
 				snprintf(res->reason, sizeof(res->reason),
 					 "%s/iter %.3f, expected %s%g", ck->stat, r->measured,
 					 ck->at_least ? ">= " : "", ck->per_iter);
@@ -393,6 +439,17 @@ static int collect_samples(struct class_run *cr, struct class_result *res)
 	return cr->cls->aux_name ? collect_aux(cr, res) : 0;
 }
 
+/* KVM_INTERNAL_ERROR_EMULATION on VT-x/AMD-V: no backend limit but a
+ * failure (other backends may lack an instruction: a skip). */
+static bool emulation_failed(const struct class_run *cr)
+{
+	const struct kvm_run *run = cr->vcpu ? cr->vcpu->run : NULL;
+
+	return run && run->exit_reason == KVM_EXIT_INTERNAL_ERROR &&
+	       run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION &&
+	       (cr->backend->kind == BACKEND_VMX || cr->backend->kind == BACKEND_SVM);
+}
+
 static void fail_reason(struct class_run *cr, struct class_result *res)
 {
 	struct kvm_regs regs = {0};
@@ -410,6 +467,10 @@ static void fail_reason(struct class_run *cr, struct class_result *res)
 	} else if (errno == EINTR && mvm_interrupted) {
 		res->status = CLASS_INTERRUPTED;
 		snprintf(res->reason, sizeof(res->reason), "interrupted by a signal");
+	} else if (errno == ENOTSUP && emulation_failed(cr)) {
+		res->status = CLASS_FAILED;
+		snprintf(res->reason, sizeof(res->reason),
+			 "KVM's emulator failed on a hardware backend: %s", mvm_error());
 	} else if (errno == ENOTSUP) {
 		res->status = CLASS_SKIPPED;
 		snprintf(res->reason, sizeof(res->reason), "unsupported: %s", mvm_error());
@@ -430,6 +491,8 @@ static void result_init(struct class_result *res, const struct exit_class *cls,
 	res->ring = p->ring;
 	res->net_median = NAN;
 	res->exits_per_iter = NAN;
+	res->prep_exits_per_iter = NAN;
+	res->perf_median = NAN;
 }
 
 static int run_class_once(struct kvm_sys *kvm, const struct backend *b,
@@ -510,6 +573,38 @@ static void fit_budget(const struct class_result *pre, struct run_params *p)
 		p->warmup = p->samples / 10;
 }
 
+/*
+ * The counters' own pass: the same class, sample count and warm-up in a
+ * fresh VM with perf counters around its timed loop.  Its counters and its
+ * median (what the counters cost, beside the counter-free timed pass) go
+ * into res; its samples do not.
+ */
+static void counted_pass(struct kvm_sys *kvm, const struct backend *b, const struct exit_class *cls,
+			 const struct run_params *timed, struct class_result *res)
+{
+	struct run_params cp = *timed;
+	struct class_result *pass = calloc(1, sizeof(*pass));
+
+	if (!pass) {
+		snprintf(res->perf_note, sizeof(res->perf_note), "counted pass: out of memory");
+		return;
+	}
+	cp.keep_samples = false;
+	run_class_once(kvm, b, cls, &cp, pass);
+	res->perf_pass_ran = pass->iterations + pass->warmup;
+	if (pass->status == CLASS_OK && pass->perf) {
+		res->perf = pass->perf;
+		pass->perf = NULL;
+		res->perf_median = pass->sum.median;
+		res->perf_iterations = pass->iterations;
+	} else {
+		snprintf(res->perf_note, sizeof(res->perf_note), "counted pass %s: %.120s",
+			 class_status_name(pass->status), pass->reason);
+	}
+	class_result_free(pass);
+	free(pass);
+}
+
 int run_class(struct kvm_sys *kvm, const struct backend *b, const struct exit_class *cls,
 	      const struct run_params *p, struct class_result *res)
 {
@@ -529,8 +624,20 @@ int run_class(struct kvm_sys *kvm, const struct backend *b, const struct exit_cl
 		}
 		fit_budget(res, &main_run);
 	}
+	if (!p->perf_inline)
+		main_run.perf = NULL; /* the timed pass is counter-free */
 	run_class_once(kvm, b, cls, &main_run, res);
 	res->budget_limited = main_run.samples < p->samples;
+	res->perf_inline = p->perf_inline && p->perf;
+	if (res->perf_inline && res->perf) {
+		res->perf_median = res->sum.median;
+		res->perf_iterations = res->iterations;
+	}
+	if (p->perf && !p->perf_inline && res->status == CLASS_OK && p->samples > 1 &&
+	    !runner_interrupted) {
+		main_run.perf = p->perf;
+		counted_pass(kvm, b, cls, &main_run, res);
+	}
 	return 0;
 }
 

@@ -26,6 +26,7 @@ struct check_result {
 	bool available; /* the kernel has this stat */
 	bool at_least;	/* expected is a lower bound */
 	bool ok;
+	double at_most; /* with at_least and > 0: an upper bound */
 };
 
 struct stat_delta {
@@ -73,7 +74,8 @@ struct class_result {
 	struct check_result checks[MAX_CHECKS];
 	unsigned int nchecks;
 	bool verified;
-	double exits_per_iter;
+	double exits_per_iter;		     /* the window's: doorbells and prepares subtracted */
+	double prep_exits_per_iter;	     /* the prepare's, outside the window; NAN: none */
 	struct stat_delta deltas[MAX_STATS]; /* nonzero per-iteration stat deltas */
 	unsigned int ndeltas;
 	uint64_t tsc_khz;
@@ -87,7 +89,12 @@ struct class_result {
 	bool has_aux;
 	struct summary aux; /* the class's second series (cls->aux_name) */
 	struct breakdown bd;
-	struct perf_set *perf; /* counted around the timed loop (vCPU 0's thread) */
+	struct perf_set *perf; /* counted around a timed loop (vCPU 0's thread) */
+	bool perf_inline;      /* ... this one's; else a separate counted pass's */
+	double perf_median;    /* the counted loop's median; NAN without counters */
+	uint64_t perf_iterations, perf_pass_ran; /* its timed iterations; the pass's
+						    iterations + warm-up (0 inline) */
+	char perf_note[160];			 /* why the counted pass has no counters, or "" */
 	struct run_trace trace;
 	/* exitbench hw: back-to-back round trips timed as one (the vmlatency mean) */
 	bool has_batch;
@@ -104,10 +111,12 @@ struct run_params {
 	int timer;		      /* guests/protocol.h TIMER_* */
 	unsigned int repeat;	      /* independent runs per class, fresh VM each */
 	int cpu, cpu2;		      /* pinning of vCPU 0 / vCPU 1 threads, -1: none */
-	const struct perf_spec *perf; /* counters around each timed loop, or NULL */
+	const struct perf_spec *perf; /* counters, or NULL: none */
+	bool perf_inline;	      /* counted in the timed pass, not a pass of their own */
 	double budget_s;	      /* >0: fewer samples when the preflight says a class
 					 would run longer than this (default sample count only) */
 	bool cpus_siblings;	      /* cpu and cpu2 are SMT siblings */
+	bool indirect;		      /* the op through an indirect call (MB_INDIRECT) */
 };
 
 /* Host-side state of one class run; class hooks see it. */
@@ -130,9 +139,11 @@ struct class_run {
 	void *region;	    /* fault region host memory */
 	size_t region_size;
 	/* counters */
-	bool in_window;
+	bool in_window, in_prep;
 	uint64_t window_doorbells, vmm_exits;
+	uint64_t prep_doorbells, prep_n; /* prepare calibration: doorbells, prepares */
 	uint64_t *snap_cal0, *snap_cal1, *snap0, *snap1; /* vcpu stats then vm stats */
+	uint64_t *snap_prep0, *snap_prep1;		 /* around the prepares alone */
 	unsigned int nstats;
 	double t_begin, t_end;
 };

@@ -32,7 +32,7 @@ struct trace_session *run_trace_start(char *err, size_t len)
 /* Iterations the guest ran in this class's VMs: preflight, warm-up, timed. */
 static uint64_t traced_iterations(const struct class_result *res)
 {
-	return res->iterations + res->warmup + (res->iterations > 1);
+	return res->iterations + res->warmup + (res->iterations > 1) + res->perf_pass_ran;
 }
 
 void run_trace_stop(struct trace_session *s, const char *start_err, struct class_result *res)

@@ -123,22 +123,93 @@ static void mean_stddev(const uint64_t *x, size_t n, double *mean, double *stdde
 	*stddev = n < 2 ? 0 : (double)sqrtl(ss / (long double)(n - 1));
 }
 
-/*
- * Distribution-free 95% CI of the median by order statistics.  The number of
- * samples below the true median is Binomial(n, 1/2); its normal approximation
- * (mean n/2, sd sqrt(n)/2) gives the 1-based ranks
- *   lo = floor(n/2 - 1.96 sqrt(n)/2),  hi = ceil(n/2 + 1.96 sqrt(n)/2),
- * with n/2 taken as a real number, clamped to [1, n]; the CI is (x_(lo), x_(hi)).
- */
-static void median_ci(const uint64_t *x, size_t n, double *ci_lo, double *ci_hi)
+/* log P(X = j), X ~ Binomial(n, 1/2) */
+static double log_pmf_half(size_t n, size_t j)
 {
-	double half = (double)n / 2, w = 1.96 * sqrt((double)n) / 2;
-	double rlo = floor(half - w), rhi = ceil(half + w);
-	size_t lo = rlo < 1 ? 1 : (size_t)rlo;
-	size_t hi = rhi > (double)n ? n : (size_t)rhi;
+	return lgamma((double)n + 1) - lgamma((double)j + 1) - lgamma((double)(n - j) + 1) -
+	       (double)n * log(2.0);
+}
 
-	*ci_lo = (double)x[lo - 1];
-	*ci_hi = (double)x[hi - 1];
+/*
+ * P(X <= j), X ~ Binomial(n, 1/2): the terms from j down to 0, each from
+ * the one above (pmf(i-1) = pmf(i) * i / (n-i+1)), until they no longer
+ * change the sum.  O(sqrt(n)) terms near the median, exact to rounding.
+ */
+double binom_half_cdf(size_t n, size_t j)
+{
+	double term, sum = 0;
+
+	if (j >= n)
+		return 1;
+	term = exp(log_pmf_half(n, j));
+	for (size_t i = j + 1; i-- > 0;) {
+		sum += term;
+		if (term < sum * 1e-17)
+			break;
+		term *= (double)i / (double)(n - i + 1);
+	}
+	return sum;
+}
+
+/*
+ * The number of samples below the true median is Binomial(n, 1/2), so
+ * (x_(k), x_(n+1-k)) covers it with probability 1 - 2 P(X <= k-1).  k is
+ * the largest rank whose coverage is still >= 95%; searched from the
+ * normal approximation's rank.
+ */
+int median_ci_ranks(size_t n, size_t *lo, size_t *hi, double *coverage)
+{
+	const double tail = (1 - MEDIAN_CI_LEVEL) / 2;
+	double guess = floor((double)n / 2 - 1.96 * sqrt((double)n) / 2);
+	size_t k = guess < 1 ? 1 : (size_t)guess;
+
+	if (n < MEDIAN_CI_MIN_N)
+		return -1;
+	while (k > 1 && binom_half_cdf(n, k - 1) > tail)
+		k--;
+	if (binom_half_cdf(n, k - 1) > tail)
+		return -1;
+	while (binom_half_cdf(n, k) <= tail)
+		k++;
+	*lo = k;
+	*hi = n + 1 - k;
+	if (coverage)
+		*coverage = 1 - 2 * binom_half_cdf(n, k - 1);
+	return 0;
+}
+
+/* The interval of sorted samples, or NaN where n is too small for one. */
+static void median_ci(const uint64_t *x, size_t n, struct summary *s)
+{
+	size_t lo, hi;
+
+	s->median_ci_lo = s->median_ci_hi = s->median_ci_coverage = NAN;
+	if (median_ci_ranks(n, &lo, &hi, &s->median_ci_coverage))
+		return;
+	s->median_ci_lo = (double)x[lo - 1];
+	s->median_ci_hi = (double)x[hi - 1];
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+int median_ci_of(const double *v, size_t n, double *ci_lo, double *ci_hi, double *coverage)
+{
+	double s[MEDIAN_CI_MAX_VALUES];
+	size_t lo, hi;
+
+	*ci_lo = *ci_hi = *coverage = NAN;
+	if (n > MEDIAN_CI_MAX_VALUES || median_ci_ranks(n, &lo, &hi, coverage))
+		return -1;
+	memcpy(s, v, n * sizeof(*v));
+	qsort(s, n, sizeof(*s), cmp_double);
+	*ci_lo = s[lo - 1];
+	*ci_hi = s[hi - 1];
+	return 0;
 }
 
 /* Fill *s from sorted samples; n == 0 gives an all-zero summary. */
@@ -156,7 +227,7 @@ void summarize_sorted(const uint64_t *sorted, size_t n, struct summary *s)
 	s->p90 = quantile_sorted(sorted, n, 0.90);
 	s->p99 = quantile_sorted(sorted, n, 0.99);
 	mean_stddev(sorted, n, &s->mean, &s->stddev);
-	median_ci(sorted, n, &s->median_ci_lo, &s->median_ci_hi);
+	median_ci(sorted, n, s);
 }
 
 /* Sort samples in place, then summarise them; on failure *s is zeroed. */

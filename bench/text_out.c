@@ -34,9 +34,18 @@ static void fmt_num(char *buf, size_t len, double v)
 		snprintf(buf, len, "n/a");
 }
 
+/* The within-run 95% interval of the median, "-" where n < 6. */
+static void fmt_ci(char *buf, size_t len, const struct summary *s)
+{
+	if (isfinite(s->median_ci_lo))
+		snprintf(buf, len, "%.0f..%.0f", s->median_ci_lo, s->median_ci_hi);
+	else
+		snprintf(buf, len, "-");
+}
+
 static void table_row(const struct class_result *c, FILE *out)
 {
-	char net[32], ex[32], msd[48];
+	char net[32], ex[32], msd[48], ci[48];
 
 	if (c->status != CLASS_OK) {
 		fprintf(out, "%-18s %-4s %s: %s\n", c->cls->name, c->cls->handled_in,
@@ -49,10 +58,11 @@ static void table_row(const struct class_result *c, FILE *out)
 		snprintf(net, sizeof(net), "-");
 	snprintf(ex, sizeof(ex), isfinite(c->exits_per_iter) ? "%.3f" : "n/a", c->exits_per_iter);
 	snprintf(msd, sizeof(msd), "%.0f±%.0f", c->sum.mean, c->sum.stddev);
-	fprintf(out, "%-18s %-4s %8zu %8llu %8.0f %8.0f %8.0f %9llu %15s %8s %9s  %s\n",
+	fmt_ci(ci, sizeof(ci), &c->sum);
+	fprintf(out, "%-18s %-4s %8zu %8llu %8.0f %13s %8.0f %8.0f %9llu %15s %8s %9s  %s\n",
 		c->cls->name, c->cls->handled_in, c->sum.n, (unsigned long long)c->sum.min,
-		c->sum.median, c->sum.p90, c->sum.p99, (unsigned long long)c->sum.max, msd, net, ex,
-		verdict(c));
+		c->sum.median, ci, c->sum.p90, c->sum.p99, (unsigned long long)c->sum.max, msd, net,
+		ex, verdict(c));
 }
 
 /* run --trace: the nonzero tracepoint rates beside KVM's exits/iter. */
@@ -71,6 +81,20 @@ static void trace_note(const struct class_result *c, FILE *out)
 			fprintf(out, " %s %.3f", t->name[e],
 				(double)t->events[e] / (double)t->iterations);
 	fputc('\n', out);
+}
+
+/* --repeat: the run medians' range and their between-run 95% interval. */
+static void repeat_note(const struct class_result *c, double lo, double hi, FILE *out)
+{
+	double ci_lo, ci_hi, cov;
+
+	fprintf(out, "  %s: %u runs, medians %.0f..%.0f (spread %.1f%%), between-run 95%% CI ",
+		c->cls->name, c->nrepeat, lo, hi,
+		c->sum.median ? 100 * (hi - lo) / c->sum.median : 0);
+	if (median_ci_of(c->repeat_medians, c->nrepeat, &ci_lo, &ci_hi, &cov) == 0)
+		fprintf(out, "%.0f..%.0f\n", ci_lo, ci_hi);
+	else
+		fprintf(out, "- (needs %d runs)\n", MEDIAN_CI_MIN_N);
 }
 
 /* Lines under the table: unverified reasons, repeat spread, aux series. */
@@ -95,8 +119,7 @@ static void table_notes(const struct class_result *c, FILE *out)
 		hi = fmax(hi, c->repeat_medians[k]);
 	}
 	if (c->nrepeat > 1)
-		fprintf(out, "  %s: %u runs, medians %.0f..%.0f (spread %.1f%%)\n", c->cls->name,
-			c->nrepeat, lo, hi, c->sum.median ? 100 * (hi - lo) / c->sum.median : 0);
+		repeat_note(c, lo, hi, out);
 	if (c->has_aux)
 		fprintf(out, "  %s %s: median %.0f, p10 %.0f, p90 %.0f, p99 %.0f\n", c->cls->name,
 			c->cls->aux_name, c->aux.median, c->aux.p10, c->aux.p90, c->aux.p99);
@@ -130,8 +153,10 @@ static void print_perf(const struct run_result *r, FILE *out)
 
 	if (!cols)
 		return;
-	fprintf(out, "\nperf counters per iteration (vCPU thread, around the timed loop)\n%-18s",
-		"class");
+	fprintf(out, "\nperf counters per iteration (vCPU thread, %s)\n%-18s %8s",
+		r->params.perf_inline ? "around the timed loop: --perf=inline"
+				      : "a separate counted pass; the table above is counter-free",
+		"class", "median");
 	for (unsigned int k = 0; k < cols->count; k++) {
 		perfctr_label(&cols->c[k], label, sizeof(label));
 		fprintf(out, " %20.20s", label);
@@ -142,16 +167,21 @@ static void print_perf(const struct run_result *r, FILE *out)
 
 		if (!c->perf)
 			continue;
-		fprintf(out, "%-18s", c->cls->name);
+		fprintf(out, "%-18s %8.0f", c->cls->name, c->perf_median);
 		for (unsigned int k = 0; k < c->perf->count; k++) {
 			if (c->perf->c[k].have_value)
-				perfctr_cell(&c->perf->c[k], c->iterations, cell, sizeof(cell));
+				perfctr_cell(&c->perf->c[k], c->perf_iterations, cell,
+					     sizeof(cell));
 			else
 				snprintf(cell, sizeof(cell), "n/a");
 			fprintf(out, " %20.20s", cell);
 		}
 		fputc('\n', out);
 	}
+	for (unsigned int i = 0; i < r->nclasses; i++)
+		if (r->classes[i].perf_note[0])
+			fprintf(out, "  %s: no counters: %s\n", r->classes[i].cls->name,
+				r->classes[i].perf_note);
 	for (unsigned int k = 0; k < cols->count; k++)
 		if (!cols->c[k].have_value) {
 			perfctr_label(&cols->c[k], label, sizeof(label));
@@ -185,13 +215,13 @@ void result_print_table(const struct run_result *r, FILE *out)
 			     "costs\n");
 	fprintf(out,
 		"units: %s per iteration; net = median - null median (none for an "
-		"UNVERIFIED class)\n\n",
+		"UNVERIFIED class); ci95: the median's within-run 95%% interval\n\n",
 		h->tsc_is_instructions
 		    ? "emulated instructions (bochs: one TSC tick each; never time)"
 		    : "TSC ticks");
-	fprintf(out, "%-18s %-4s %8s %8s %8s %8s %8s %9s %15s %8s %9s  %s\n", "class", "in",
-		"samples", "min", "median", "p90", "p99", "max", "mean±stddev", "net", "exits/it",
-		"check");
+	fprintf(out, "%-18s %-4s %8s %8s %8s %13s %8s %8s %9s %15s %8s %9s  %s\n", "class", "in",
+		"samples", "min", "median", "ci95", "p90", "p99", "max", "mean±stddev", "net",
+		"exits/it", "check");
 	for (unsigned int i = 0; i < r->nclasses; i++)
 		table_row(&r->classes[i], out);
 	for (unsigned int i = 0; i < r->nclasses; i++)
@@ -199,7 +229,8 @@ void result_print_table(const struct run_result *r, FILE *out)
 	print_perf(r, out);
 	if (r->have_perf_overhead)
 		fprintf(out,
-			"perf overhead: cpuid median %.0f with counters, %.0f without (%+.1f%%)\n",
+			"perf overhead: cpuid median %.0f with counters, %.0f without (%+.1f%%; "
+			"medians of two runs)\n",
 			r->cpuid_median_perf, r->cpuid_median_no_perf,
 			100 * (r->cpuid_median_perf - r->cpuid_median_no_perf) /
 			    r->cpuid_median_no_perf);
@@ -230,12 +261,14 @@ static void csv_quoted(FILE *f, const char *s)
 static void csv_row(FILE *f, const struct run_result *r, const struct class_result *c)
 {
 	const struct summary *s = &c->sum;
-	char net[32], ex[32];
+	char net[32], ex[32], clo[32], chi[32];
 
-	fprintf(f, "%s,%s,%s,%d,%zu,%llu,%.1f,%.1f,%.1f,%.1f,%.1f,%llu,%.2f,%.2f,%.1f,%.1f,",
+	fprintf(f, "%s,%s,%s,%d,%zu,%llu,%.1f,%.1f,%.1f,%.1f,%.1f,%llu,%.2f,%.2f,%s,%s,",
 		c->cls->name, c->cls->handled_in, class_status_name(c->status), c->ring, s->n,
 		(unsigned long long)s->min, s->p1, s->p10, s->median, s->p90, s->p99,
-		(unsigned long long)s->max, s->mean, s->stddev, s->median_ci_lo, s->median_ci_hi);
+		(unsigned long long)s->max, s->mean, s->stddev,
+		opt_num(clo, sizeof(clo), s->median_ci_lo, "%.1f"),
+		opt_num(chi, sizeof(chi), s->median_ci_hi, "%.1f"));
 	fprintf(f, "%s,%s,%s,%s,", opt_num(net, sizeof(net), claimed_net(c), "%.1f"),
 		opt_num(ex, sizeof(ex), c->exits_per_iter, "%.4f"),
 		c->status == CLASS_OK ? (c->verified ? "true" : "false") : "",
@@ -270,16 +303,18 @@ int result_write_csv(const struct run_result *r, const char *path)
 
 static void md_row(FILE *f, const struct class_result *c)
 {
-	char net[32], ex[32];
+	char net[32], ex[32], ci[48];
 
 	if (c->status != CLASS_OK) {
-		fprintf(f, "| `%s` | %s | %s: %s | | | | | | | |\n", c->cls->name,
+		fprintf(f, "| `%s` | %s | %s: %s | | | | | | | | |\n", c->cls->name,
 			c->cls->handled_in, class_status_name(c->status), c->reason);
 		return;
 	}
-	fprintf(f, "| `%s` | %s | %zu | %llu | %.0f | %.0f | %.0f | %.0f±%.0f | %s | %s | %s |\n",
+	fmt_ci(ci, sizeof(ci), &c->sum);
+	fprintf(f,
+		"| `%s` | %s | %zu | %llu | %.0f | %s | %.0f | %.0f | %.0f±%.0f | %s | %s | %s |\n",
 		c->cls->name, c->cls->handled_in, c->sum.n, (unsigned long long)c->sum.min,
-		c->sum.median, c->sum.p90, c->sum.p99, c->sum.mean, c->sum.stddev,
+		c->sum.median, ci, c->sum.p90, c->sum.p99, c->sum.mean, c->sum.stddev,
 		c->verified ? opt_num(net, sizeof(net), claimed_net(c), "%.0f") : "–",
 		opt_num(ex, sizeof(ex), c->exits_per_iter, "%.3f"), verdict(c));
 }
@@ -303,10 +338,12 @@ static int md_fill(FILE *f, const void *arg)
 		EXITBENCH_VERSION, modified_mark(), EXITBENCH_METHOD_VERSION,
 		r->partial ? ", PARTIAL" : "");
 	fprintf(f, "Units: TSC ticks per iteration. net = median - null median; an UNVERIFIED "
-		   "class has none (–).\n\n");
-	fprintf(f, "| class | handled in | samples | min | median | p90 | p99 | mean±stddev | "
-		   "net | exits/iter | check |\n");
-	fprintf(f, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+		   "class has none (–). ci95: the median's within-run 95%% interval (iterations "
+		   "of one run are correlated; docs/method.md).\n\n");
+	fprintf(f,
+		"| class | handled in | samples | min | median | ci95 | p90 | p99 | mean±stddev | "
+		"net | exits/iter | check |\n");
+	fprintf(f, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
 	for (unsigned int i = 0; i < r->nclasses; i++)
 		md_row(f, &r->classes[i]);
 	return ferror(f) ? -1 : 0;

@@ -9,7 +9,7 @@
 
 /* Bump when the timed window, the counters or the meaning of a result
  * field changes. */
-#define EXITBENCH_METHOD_VERSION 1
+#define EXITBENCH_METHOD_VERSION 2
 
 /* The build (bench/version/version.c, from the generated build_version.h):
  * "<git describe>" for a clean tree, "<git describe>+modified.<sha12>" when

@@ -60,13 +60,20 @@ static inline void cpuid(u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c, u32 *d)
 		     : "memory");
 }
 
-/* One exit class's guest side: prepare runs before timing starts (never
- * timed), fn is the timed operation.  Both get the iteration number. */
+/*
+ * One exit class's guest side (guests/ops.c).  loop runs n iterations of
+ * the op's own straight-line timed loop: prepare (untimed), the timestamp,
+ * the op inlined, the timestamp; out/starts as in run_loop.  prep and fn
+ * are the same two parts as out-of-line functions: for the prepare
+ * calibration and the MB_INDIRECT loop.
+ */
 struct guest_op_desc {
 	u32 op;
 	int (*setup)(volatile struct mailbox *mb); /* 0 ok, else abort reason */
-	void (*prepare)(u64 i);
-	void (*fn)(u64 i);
+	void (*loop)(u64 n, volatile u64 *out, volatile u64 *starts, int rdtscp);
+	int has_prepare; /* prep causes exits besides doorbells: calibrated */
+	u64 (*prep)(u64 i);
+	void (*fn)(u64 a);
 };
 
 const struct guest_op_desc *guest_find_op(u32 op);

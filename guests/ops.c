@@ -1,24 +1,50 @@
 /* SPDX-License-Identifier: MIT */
-/* The guest side of each exit class: one small function and one table row. */
+/*
+ * The guest side of each exit class: a prepare part (untimed: operands,
+ * doorbells, exits that set the op up) and an op part (timed), and from the
+ * two, by GUEST_OPS below, one straight-line timed loop per op: no indirect
+ * call or return sits between the timestamps (docs/method.md).
+ */
 #include "guests/guest.h"
+
+#define INLINE static inline __attribute__((always_inline))
 
 static u16 pio_port;
 static volatile u32 *mmio_addr;
 static volatile u8 *fault_base;
 static u64 fault_pages;
 
-static void op_null(u64 i)
+/* ---- prepare parts: return the op's operand ---- */
+INLINE u64 prep_none(u64 i)
 {
 	(void)i;
+	return 0;
+}
+
+INLINE u64 prep_port(u64 i)
+{
+	(void)i;
+	return pio_port;
+}
+
+INLINE u64 prep_mmio(u64 i)
+{
+	(void)i;
+	return (u64)mmio_addr;
+}
+
+INLINE void op_null(u64 a)
+{
+	(void)a;
 	asm volatile("" ::: "memory");
 }
 
-static void op_cpuid(u64 i)
+INLINE void op_cpuid(u64 a)
 {
-	u32 a, b, c, d;
+	u32 eax, ebx, ecx, edx;
 
-	(void)i;
-	cpuid(0, 0, &a, &b, &c, &d);
+	(void)a;
+	cpuid(0, 0, &eax, &ebx, &ecx, &edx);
 }
 
 static int setup_pio(volatile struct mailbox *mb)
@@ -27,9 +53,10 @@ static int setup_pio(volatile struct mailbox *mb)
 	return 0;
 }
 
-static void op_pio_out(u64 i)
+/* The port is the value written (any value does). */
+INLINE void op_pio_out(u64 port)
 {
-	outl(pio_port, (u32)i);
+	asm volatile("outl %0, %1" : : "a"((u32)port), "d"((u16)port) : "memory");
 }
 
 static int setup_mmio(volatile struct mailbox *mb)
@@ -38,14 +65,14 @@ static int setup_mmio(volatile struct mailbox *mb)
 	return 0;
 }
 
-static void op_mmio_write(u64 i)
+INLINE void op_mmio_write(u64 addr)
 {
-	*mmio_addr = (u32)i;
+	*(volatile u32 *)addr = (u32)addr;
 }
 
-static void op_hlt(u64 i)
+INLINE void op_hlt(u64 a)
 {
-	(void)i;
+	(void)a;
 	asm volatile("hlt" ::: "memory");
 }
 
@@ -57,30 +84,27 @@ static int setup_fault(volatile struct mailbox *mb)
 	return fault_pages ? ABORT_NONE : ABORT_BAD_ARGS;
 }
 
-/* A new round: the VMM drops the region's stage-2 mappings. */
-static void prepare_fault(u64 i)
+/* A new round: the VMM drops the region's stage-2 mappings.  The page's
+ * address is computed here, outside the window. */
+INLINE u64 prep_fault(u64 i)
 {
-	if (i % fault_pages == 0)
+	u64 page = i % fault_pages;
+
+	if (page == 0)
 		doorbell(DB_REZAP);
+	return (u64)(fault_base + page * 4096);
 }
 
-static void op_fault_touch(u64 i)
+INLINE void op_fault_touch(u64 addr)
 {
-	fault_base[(i % fault_pages) * 4096] = (u8)i;
+	*(volatile u8 *)addr = (u8)addr;
 }
 
-static int setup_pio_in(volatile struct mailbox *mb)
-{
-	pio_port = (u16)mb->arg[0];
-	return 0;
-}
-
-static void op_pio_in(u64 i)
+INLINE void op_pio_in(u64 port)
 {
 	u8 v;
 
-	(void)i;
-	asm volatile("inb %1, %0" : "=a"(v) : "Nd"(pio_port) : "memory");
+	asm volatile("inb %w1, %0" : "=a"(v) : "d"((u16)port) : "memory");
 }
 
 /* ---- interrupts through the in-kernel x2APIC ---- */
@@ -91,14 +115,27 @@ static void op_pio_in(u64 i)
 
 static volatile u64 irq_tsc, irq_count, pongs, ap_ready;
 
+/* vCPU 0's interrupts of the timed ops (IPI_VECTOR, IPI_PONG) leave their
+ * EOI to the next prepare, outside the window; vCPU 1 answers a ping and
+ * EOIs at once. */
 void guest_interrupt(u64 vector)
 {
 	irq_tsc = rdtsc_plain();
 	irq_count++;
-	if (vector == IPI_PING)
+	if (vector == IPI_PING) {
 		wrmsr(X2APIC_ICR, IPI_PONG); /* to APIC ID 0 (dest in bits 63:32) */
-	else if (vector == IPI_PONG)
+		wrmsr(X2APIC_EOI, 0);
+		return;
+	}
+	if (vector == IPI_PONG)
 		pongs++;
+}
+
+/* Every prepare EOIs, whether or not an interrupt is in service (the APIC
+ * ignores an EOI with none): the prepare calibration then sees the same
+ * exits as the loop's prepares. */
+INLINE void eoi(void)
+{
 	wrmsr(X2APIC_EOI, 0);
 }
 
@@ -142,30 +179,54 @@ static int setup_ipi(volatile struct mailbox *mb)
 	return r;
 }
 
-/* Ping vCPU 1 (x2APIC ID 1) and wait, interrupts on, for its pong. */
-static void op_ipi(u64 i)
+/* The previous pong's EOI; the count to wait past. */
+INLINE u64 prep_ipi(u64 i)
 {
-	u64 before = pongs;
-
 	(void)i;
+	eoi();
+	return pongs;
+}
+
+/* Ping vCPU 1 (x2APIC ID 1) and spin, interrupts on, for its pong: a plain
+ * spin, no pause (pause-loop exiting would add exits). */
+INLINE void op_ipi(u64 before)
+{
 	wrmsr(X2APIC_ICR, ((u64)1 << 32) | IPI_PING);
 	asm volatile("sti" ::: "memory");
 	while (pongs == before)
-		asm volatile("pause" ::: "memory");
+		asm volatile("" ::: "memory");
 	asm volatile("cli" ::: "memory");
 }
 
-/* The IPI is pending before hlt, so KVM does not block: it handles the hlt,
- * injects the interrupt and resumes.  aux[i]: hlt to handler entry. */
-static void op_hlt_ipi(u64 i)
+/* The previous interrupt's EOI and the self-IPI, interrupts off: the IPI
+ * is pending when the window opens. */
+INLINE u64 prep_hlt_ipi(u64 i)
 {
-	u64 t;
-
+	(void)i;
+	eoi();
 	wrmsr(X2APIC_SELF, IPI_VECTOR);
-	t = rdtsc_plain();
+	return 0;
+}
+
+/* KVM does not block: it handles the hlt, injects the pending interrupt
+ * and resumes; the window ends after the handler's iretq. */
+INLINE void op_hlt_ipi(u64 a)
+{
+	(void)a;
 	asm volatile("sti; hlt; cli" ::: "memory");
+}
+
+/* aux[i]: the window's start to the handler's first timestamp. */
+INLINE void post_hlt_ipi(u64 i, u64 t0)
+{
 	if (guest_aux)
-		guest_aux[i] = irq_tsc - t;
+		guest_aux[i] = irq_tsc - t0;
+}
+
+INLINE void post_none(u64 i, u64 t0)
+{
+	(void)i;
+	(void)t0;
 }
 
 /* ---- hypercalls ---- */
@@ -178,11 +239,11 @@ static int setup_hypercall(volatile struct mailbox *mb)
 	return 0;
 }
 
-static void op_hypercall(u64 i)
+INLINE void op_hypercall(u64 a)
 {
 	u64 ret;
 
-	(void)i;
+	(void)a;
 	if (hc_args[0])
 		asm volatile("vmmcall"
 			     : "=a"(ret)
@@ -205,10 +266,15 @@ static int setup_rdmsr(volatile struct mailbox *mb)
 	return 0;
 }
 
-static void op_rdmsr(u64 i)
+INLINE u64 prep_msr(u64 i)
 {
 	(void)i;
-	(void)rdmsr(msr_index);
+	return msr_index;
+}
+
+INLINE void op_rdmsr(u64 msr)
+{
+	(void)rdmsr((u32)msr);
 }
 
 static int setup_xsetbv(volatile struct mailbox *mb)
@@ -227,18 +293,31 @@ static int setup_xsetbv(volatile struct mailbox *mb)
 	return 0;
 }
 
-static void op_xsetbv(u64 i)
+INLINE u64 prep_xcr0(u64 i)
 {
 	(void)i;
-	asm volatile("xsetbv" : : "c"(0), "a"((u32)xcr0), "d"((u32)(xcr0 >> 32)) : "memory");
+	return xcr0;
 }
 
+INLINE void op_xsetbv(u64 v)
+{
+	asm volatile("xsetbv" : : "c"(0), "a"((u32)v), "d"((u32)(v >> 32)) : "memory");
+}
+
+/*
+ * rdpmc needs a counter the guest may read: Intel's architectural PMU
+ * (CPUID 0xa) or, on AMD, the core counters (always 4 legacy ones with a
+ * vPMU; CPUID 0x80000022 for more): the host's need_pmu says whether KVM
+ * gives the guest a PMU at all.
+ */
 static int setup_rdpmc(volatile struct mailbox *mb)
 {
 	u32 a, b, c, d;
 
 	pmc_index = (u32)mb->arg[0];
 	cpuid(0, 0, &a, &b, &c, &d);
+	if (b == 0x68747541) /* "Auth"enticAMD */
+		return 0;
 	if (a < 0xa)
 		return ABORT_NO_SUPPORT;
 	cpuid(0xa, 0, &a, &b, &c, &d);
@@ -247,12 +326,17 @@ static int setup_rdpmc(volatile struct mailbox *mb)
 	return 0;
 }
 
-static void op_rdpmc(u64 i)
+INLINE u64 prep_pmc(u64 i)
+{
+	(void)i;
+	return pmc_index;
+}
+
+INLINE void op_rdpmc(u64 idx)
 {
 	u32 lo, hi;
 
-	(void)i;
-	asm volatile("rdpmc" : "=a"(lo), "=d"(hi) : "c"(pmc_index) : "memory");
+	asm volatile("rdpmc" : "=a"(lo), "=d"(hi) : "c"((u32)idx) : "memory");
 }
 
 static int setup_cr8(volatile struct mailbox *mb)
@@ -262,15 +346,20 @@ static int setup_cr8(volatile struct mailbox *mb)
 	return 0;
 }
 
-static void op_cr8_write(u64 i)
+INLINE u64 prep_cr8(u64 i)
 {
 	(void)i;
-	asm volatile("mov %0, %%cr8" : : "r"(cr8_val) : "memory");
+	return cr8_val;
 }
 
-static void op_rdtsc(u64 i)
+INLINE void op_cr8_write(u64 v)
 {
-	(void)i;
+	asm volatile("mov %0, %%cr8" : : "r"(v) : "memory");
+}
+
+INLINE void op_rdtsc(u64 a)
+{
+	(void)a;
 	(void)rdtsc_plain();
 }
 
@@ -280,10 +369,16 @@ static int setup_pause(volatile struct mailbox *mb)
 	return pause_count ? 0 : ABORT_BAD_ARGS;
 }
 
-static void op_pause(u64 i)
+INLINE u64 prep_pause(u64 i)
 {
 	(void)i;
-	for (u64 k = 0; k < pause_count; k++)
+	return pause_count;
+}
+
+/* The burst itself is the op: its pauses are inside the window (docs/method.md). */
+INLINE void op_pause(u64 n)
+{
+	for (u64 k = 0; k < n; k++)
 		asm volatile("pause" ::: "memory");
 }
 
@@ -295,32 +390,78 @@ static int setup_ud2(volatile struct mailbox *mb)
 	return 0;
 }
 
-static void op_ud2(u64 i)
+INLINE void op_ud2(u64 a)
 {
-	(void)i;
+	(void)a;
 	asm volatile("ud2" ::: "memory");
 }
 
-static const struct guest_op_desc ops[] = {
-    {OP_NULL, 0, 0, op_null},
-    {OP_CPUID, 0, 0, op_cpuid},
-    {OP_PIO_OUT, setup_pio, 0, op_pio_out},
-    {OP_MMIO_WRITE, setup_mmio, 0, op_mmio_write},
-    {OP_HLT, 0, 0, op_hlt},
-    {OP_FAULT_TOUCH, setup_fault, prepare_fault, op_fault_touch},
-    {OP_PIO_IN, setup_pio_in, 0, op_pio_in},
-    {OP_HLT_IPI, setup_hlt_ipi, 0, op_hlt_ipi},
-    {OP_HYPERCALL, setup_hypercall, 0, op_hypercall},
-    {OP_RDMSR, setup_rdmsr, 0, op_rdmsr},
-    {OP_XSETBV, setup_xsetbv, 0, op_xsetbv},
-    {OP_RDPMC, setup_rdpmc, 0, op_rdpmc},
-    {OP_CR8_WRITE, setup_cr8, 0, op_cr8_write},
-    {OP_RDTSC, 0, 0, op_rdtsc},
-    {OP_PAUSE, setup_pause, 0, op_pause},
-    {OP_UD2, setup_ud2, 0, op_ud2},
-    {OP_IPI, setup_ipi, 0, op_ipi},
-    {OP_HANG, 0, 0, op_null}, /* its 1-iteration preflight passes */
-};
+/*
+ * The timed loop of one op.  The operand is forced into a register before
+ * the first timestamp (the empty asm), so its computation cannot sink into
+ * the window; the timer choice is a branch outside the loop.
+ */
+#define TIMED_LOOP(PREP, OP, POST, END)                                                            \
+	for (u64 i = 0; i < n; i++) {                                                              \
+		u64 a = PREP(i), t0, t1;                                                           \
+		asm volatile("" : "+r"(a));                                                        \
+		t0 = tsc_begin();                                                                  \
+		OP(a);                                                                             \
+		t1 = END();                                                                        \
+		if (out) {                                                                         \
+			out[i] = t1 - t0;                                                          \
+			POST(i, t0);                                                               \
+		}                                                                                  \
+		if (starts)                                                                        \
+			starts[i] = t0;                                                            \
+	}
+
+/* X(op number, name, setup, prepare, op, post, has_prepare): has_prepare when the
+ * prepare causes exits besides doorbells (the VMM calibrates them away). */
+#define GUEST_OPS(X)                                                                               \
+	X(OP_NULL, null, 0, prep_none, op_null, post_none, 0)                                      \
+	X(OP_CPUID, cpuid, 0, prep_none, op_cpuid, post_none, 0)                                   \
+	X(OP_PIO_OUT, pio_out, setup_pio, prep_port, op_pio_out, post_none, 0)                     \
+	X(OP_MMIO_WRITE, mmio_write, setup_mmio, prep_mmio, op_mmio_write, post_none, 0)           \
+	X(OP_HLT, hlt, 0, prep_none, op_hlt, post_none, 0)                                         \
+	X(OP_FAULT_TOUCH, fault_touch, setup_fault, prep_fault, op_fault_touch, post_none, 0)      \
+	X(OP_PIO_IN, pio_in, setup_pio, prep_port, op_pio_in, post_none, 0)                        \
+	X(OP_HLT_IPI, hlt_ipi, setup_hlt_ipi, prep_hlt_ipi, op_hlt_ipi, post_hlt_ipi, 1)           \
+	X(OP_HYPERCALL, hypercall, setup_hypercall, prep_none, op_hypercall, post_none, 0)         \
+	X(OP_RDMSR, rdmsr, setup_rdmsr, prep_msr, op_rdmsr, post_none, 0)                          \
+	X(OP_XSETBV, xsetbv, setup_xsetbv, prep_xcr0, op_xsetbv, post_none, 0)                     \
+	X(OP_RDPMC, rdpmc, setup_rdpmc, prep_pmc, op_rdpmc, post_none, 0)                          \
+	X(OP_CR8_WRITE, cr8_write, setup_cr8, prep_cr8, op_cr8_write, post_none, 0)                \
+	X(OP_RDTSC, rdtsc, 0, prep_none, op_rdtsc, post_none, 0)                                   \
+	X(OP_PAUSE, pause, setup_pause, prep_pause, op_pause, post_none, 0)                        \
+	X(OP_UD2, ud2, setup_ud2, prep_none, op_ud2, post_none, 0)                                 \
+	X(OP_IPI, ipi, setup_ipi, prep_ipi, op_ipi, post_none, 1)                                  \
+	X(OP_HANG, hang, 0, prep_none, op_null, post_none, 0) /* its 1-iteration preflight passes  \
+							       */
+
+/* Per op: the timed loop, and prep/op out of line (prepare calibration,
+ * MB_INDIRECT). */
+#define DEFINE_OP(num, name, setup, PREP, OP, POST, has_prep)                                      \
+	static void loop_##name(u64 n, volatile u64 *out, volatile u64 *starts, int rdtscp)        \
+	{                                                                                          \
+		if (rdtscp)                                                                        \
+			TIMED_LOOP(PREP, OP, POST, tsc_end)                                        \
+		else                                                                               \
+			TIMED_LOOP(PREP, OP, POST, tsc_end_lfence)                                 \
+	}                                                                                          \
+	static __attribute__((noinline)) u64 prep_fn_##name(u64 i)                                 \
+	{                                                                                          \
+		return PREP(i);                                                                    \
+	}                                                                                          \
+	static __attribute__((noinline)) void op_fn_##name(u64 a)                                  \
+	{                                                                                          \
+		OP(a);                                                                             \
+	}
+GUEST_OPS(DEFINE_OP)
+
+#define OP_ROW(num, name, setup, PREP, OP, POST, has_prep)                                         \
+	{num, setup, loop_##name, has_prep, prep_fn_##name, op_fn_##name},
+static const struct guest_op_desc ops[] = {GUEST_OPS(OP_ROW)};
 
 const struct guest_op_desc *guest_find_op(u32 op)
 {

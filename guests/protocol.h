@@ -71,14 +71,16 @@ typedef uint64_t u64;
 #define PIO_KERNEL_IN  0x4d0 /* in-kernel PIC's ELCR (KVM_CREATE_IRQCHIP) */
 
 enum doorbell {
-	DB_READY = 1,	  /* guest is up and read the command */
-	DB_CAL_BEGIN = 2, /* calibration: stats snapshot */
-	DB_CAL_END = 3,	  /* calibration: footprint of one doorbell */
-	DB_BEGIN = 4,	  /* timed loop starts: stats snapshot */
-	DB_END = 5,	  /* timed loop ended: stats snapshot */
-	DB_DONE = 6,	  /* command finished, results in mailbox */
-	DB_ABORT = 7,	  /* command failed: abort_* fields say why */
-	DB_REZAP = 8,	  /* ask the VMM to drop the fault region's mappings */
+	DB_READY = 1,	   /* guest is up and read the command */
+	DB_CAL_BEGIN = 2,  /* calibration: stats snapshot */
+	DB_CAL_END = 3,	   /* calibration: footprint of one doorbell */
+	DB_BEGIN = 4,	   /* timed loop starts: stats snapshot */
+	DB_END = 5,	   /* timed loop ended: stats snapshot */
+	DB_DONE = 6,	   /* command finished, results in mailbox */
+	DB_ABORT = 7,	   /* command failed: abort_* fields say why */
+	DB_REZAP = 8,	   /* ask the VMM to drop the fault region's mappings */
+	DB_PREP_BEGIN = 9, /* prepare calibration: stats snapshot */
+	DB_PREP_END = 10,  /* prepare calibration: footprint of prep_iterations prepares */
 };
 
 enum abort_reason {
@@ -149,6 +151,9 @@ enum timer_kind {
 
 /* mailbox flags */
 #define MB_STORE_T0 1u /* aux[i] = the iteration's start TSC (host-side breakdown) */
+#define MB_INDIRECT                                                                                \
+	2u /* the op through an indirect call in the window (the pre-method-2                      \
+	    * loop), to measure what the straight-line loops save */
 
 #define MAILBOX_ARGS	8
 #define MAILBOX_RESULTS 8
@@ -158,12 +163,13 @@ enum timer_kind {
 
 struct mailbox {
 	u64 magic;
-	u32 op;		/* enum guest_op */
-	u32 ring;	/* 0 or 3: CPL of the timed loop */
-	u32 timer;	/* enum timer_kind */
-	u32 flags;	/* MB_* */
-	u64 iterations; /* timed, stored iterations */
-	u64 warmup;	/* iterations run first, not stored */
+	u32 op;		     /* enum guest_op */
+	u32 ring;	     /* 0 or 3: CPL of the timed loop */
+	u32 timer;	     /* enum timer_kind */
+	u32 flags;	     /* MB_* */
+	u64 iterations;	     /* timed, stored iterations */
+	u64 warmup;	     /* iterations run first, not stored */
+	u64 prep_iterations; /* untimed prepares alone, between DB_PREP_* (ops with one) */
 	u64 samples_gpa;
 	u64 aux_gpa; /* 0, or a second per-iteration series (e.g. wake-up latency) */
 	u64 arg[MAILBOX_ARGS];

@@ -4,6 +4,8 @@
 
 expect_usage "unknown class" "unknown class 'nosuch'" run --class nosuch
 expect_usage "--samples 0" "--samples: 0 is out of range" run --samples 0
+expect_usage "--perf=bogus" "--perf: 'bogus' is not pass or inline" run --perf=bogus
+expect_usage "--loop bogus" "--loop: 'bogus' is not straight or indirect" run --loop bogus
 expect_usage "--samples abc" "--samples: 'abc' is not a number" run --samples abc
 expect_usage "--samples -5" "--samples: '-5' is not a number" run --samples -5
 expect_usage "--samples too large" "out of range" run --samples 100000000000

@@ -29,6 +29,17 @@ ok $(printf '%s' "$OUT" | grep -q "^perf counters per iteration" &&
 	printf '%s' "$OUT" | grep -q "^perf overhead: cpuid median"; echo $?) "table shows counters and the perf overhead"
 ok $([ "$(json "$J" '$j->{perf_overhead}{median_without_perf} > 0 ? 1 : 0')" = 1 ]; echo $?) \
 	"JSON: cpuid median without perf from the same run"
+# the timed pass is counter-free: counters and their median come from a pass of their own
+ok $([ "$(json "$J" '$j->{options}{perf_mode}')" = pass ]; echo $?) "default perf mode: pass"
+bad=$(json "$J" "join ',', map { \$_->{name} } grep { \$_->{status} eq 'ok' && !(\$_->{perf}{mode} eq 'pass' && \$_->{perf}{median} > 0 && \$_->{perf}{iterations} == \$_->{iterations}) } @{\$j->{classes}}")
+ok $([ -z "$bad" ]; echo $?) "every class: perf.mode pass, the counted pass's median and iterations [$bad]"
+ok $([ "$(json "$J" '$j->{perf_overhead}{median_without_perf} == (grep { $_->{name} eq "cpuid" } @{$j->{classes}})[0]{stats}{median} ? 1 : 0')" = 1 ]; echo $?) \
+	"perf_overhead: the timed pass's cpuid median is the one without counters"
+I=$TMP/inline.json
+run run --class cpuid --quick --perf=inline --json "$I"
+ok $([ "$RC" -eq 0 ] && [ "$(json "$I" '$j->{options}{perf_mode}')" = inline ] &&
+	[ "$(json "$I" '(grep { $_->{name} eq "cpuid" } @{$j->{classes}})[0]{perf}{median} == (grep { $_->{name} eq "cpuid" } @{$j->{classes}})[0]{stats}{median} ? 1 : 0')" = 1 ]; echo $?) \
+	"--perf=inline: counted around the timed loop itself ($ERR)"
 
 N=$TMP/np.json
 run run --class pio_user --quick --no-perf --json "$N"

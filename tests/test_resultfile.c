@@ -188,6 +188,70 @@ static void round_trip(const char *path)
 	free(c[1].samples);
 }
 
+/* The CSV line of class name, or "" (static buffer). */
+static const char *csv_line(const char *path, const char *name)
+{
+	static char line[4096];
+	FILE *f = fopen(path, "r");
+	size_t len = strlen(name);
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, name, len) && line[len] == ',') {
+			fclose(f);
+			return line;
+		}
+	if (f)
+		fclose(f);
+	return "";
+}
+
+/* Five samples have no 95% interval of the median: null in the JSON, "-" in
+ * the table, empty in the CSV.  Six --repeat runs give a between-run one. */
+static void small_n(void)
+{
+	struct class_result c[3] = {0};
+	struct run_result r;
+	uint64_t five[] = {50, 10, 40, 20, 30};
+	char path[128], csv[128], *table = NULL;
+	size_t tlen = 0;
+	FILE *mem = open_memstream(&table, &tlen);
+	json_t *doc, *k, *ci, *rep;
+
+	make_run(&r, c);
+	summarize(five, 5, &c[1].sum);
+	c[1].iterations = 5;
+	c[0].nrepeat = 6;
+	for (int i = 0; i < 6; i++)
+		c[0].repeat_medians[i] = 100 - 10 * i;
+	snprintf(path, sizeof(path), "%s/small.json", tmp);
+	snprintf(csv, sizeof(csv), "%s/small.csv", tmp);
+	ok(result_write_json(&r, path, true) == 0 && result_write_csv(&r, csv) == 0,
+	   "n=5: write JSON and CSV");
+	doc = json_load_file(path, 0, NULL);
+	k = json_array_get(json_object_get(doc, "classes"), 1);
+	ci = json_object_get(json_object_get(k, "stats"), "median_ci95");
+	ok(json_is_null(json_array_get(ci, 0)) && json_is_null(json_array_get(ci, 1)),
+	   "n=5: stats.median_ci95 is [null, null]");
+	ci = json_object_get(
+	    json_object_get(json_array_get(json_object_get(doc, "classes"), 0), "repeat"),
+	    "median_ci95");
+	ok(json_real_value(json_array_get(ci, 0)) == 50 &&
+	       json_real_value(json_array_get(ci, 1)) == 100,
+	   "6 runs: repeat.median_ci95 is (min, max) of the run medians");
+	rep = json_object_get(k, "repeat");
+	ci = json_object_get(rep, "median_ci95");
+	ok(json_is_null(json_array_get(ci, 0)), "3 runs: repeat.median_ci95 is null");
+	json_decref(doc);
+	ok(strstr(csv_line(csv, "cpuid"), ",15.81,,,") != NULL, /* stddev, then no interval */
+	   "n=5: the CSV's interval cells are empty: %s", csv_line(csv, "cpuid"));
+	result_print_table(&r, mem);
+	fclose(mem);
+	ok(table && strstr(table, "   - ") && strstr(table, "between-run 95% CI 50..100"),
+	   "table: \"-\" for n=5, the between-run interval for 6 runs");
+	free(table);
+	free(c[1].samples);
+}
+
 static void write_text(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
@@ -320,6 +384,7 @@ int main(void)
 	snprintf(good, sizeof(good), "%s/good.json", tmp);
 	round_trip(good);
 	malformed(good);
+	small_n();
 	nftw(tmp, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
 	return tap_done();
 }

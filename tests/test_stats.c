@@ -24,9 +24,10 @@ static uint64_t rnd(uint64_t *state)
 	return z ^ (z >> 31);
 }
 
+/* NaN expected: NaN got (no interval). */
 static int near(double got, double want)
 {
-	return fabs(got - want) <= TOL;
+	return isnan(want) ? isnan(got) : fabs(got - want) <= TOL;
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -64,20 +65,24 @@ static void check_summary(const char *name, const uint64_t *data, size_t n, cons
 /* 1..10, 1..100 (given in reverse order), duplicates, n=1, n=2. */
 static void test_known_sets(void)
 {
-	/* h = 9q; var = 82.5/9; CI ranks floor(5-3.099)=1, ceil(5+3.099)=9 */
-	const struct expect e10 = {1, 10, 1.09, 1.9, 5.5, 9.1, 9.91, 5.5, 3.0276503540974917, 1, 9};
-	/* h = 99q; var = 100*101/12; CI ranks floor(50-9.8)=40, ceil(50+9.8)=60 */
+	/* h = 9q; var = 82.5/9; CI ranks: P(X<=1) = 11/1024 <= 2.5% < P(X<=2) = 56/1024,
+	 * so k = 2: (x_2, x_9) */
+	const struct expect e10 = {1, 10, 1.09, 1.9, 5.5, 9.1, 9.91, 5.5, 3.0276503540974917, 2, 9};
+	/* h = 99q; var = 100*101/12; exact ranks (40, 61) */
 	const struct expect e100 = {
-	    1, 100, 1.99, 10.9, 50.5, 90.1, 99.01, 50.5, 29.011491975882016, 40, 60};
+	    1, 100, 1.99, 10.9, 50.5, 90.1, 99.01, 50.5, 29.011491975882016, 40, 61};
 	/* sorted 2 2 2 2 5 5 8 100, h = 7q: p90 = 8+0.3*92, p99 = 8+0.93*92; mean 126/8;
-	 * squared deviations sum to 8145.5, var = 8145.5/7; CI ranks 1 and 7 -> (2, 8) */
+	 * squared deviations sum to 8145.5, var = 8145.5/7; P(X<=0) = 1/256, P(X<=1) =
+	 * 9/256 > 2.5%: ranks 1 and 8 -> (2, 100) */
 	const uint64_t dup[] = {5, 2, 100, 2, 8, 2, 5, 2};
-	const struct expect edup = {2, 100, 2, 2, 3.5, 35.6, 93.56, 15.75, 34.11220979565611, 2, 8};
+	const struct expect edup = {2, 100, 2, 2, 3.5, 35.6, 93.56, 15.75, 34.11220979565611,
+				    2, 100};
 	const uint64_t one[] = {42};
-	const struct expect eone = {42, 42, 42, 42, 42, 42, 42, 42, 0, 42, 42};
-	/* h = q: p1 = 10.1, p10 = 11, p90 = 19, p99 = 19.9; var = (25+25)/1 */
+	const struct expect eone = {42, 42, 42, 42, 42, 42, 42, 42, 0, NAN, NAN};
+	/* h = q: p1 = 10.1, p10 = 11, p90 = 19, p99 = 19.9; var = (25+25)/1; no interval */
 	const uint64_t two[] = {20, 10};
-	const struct expect etwo = {10, 20, 10.1, 11, 15, 19, 19.9, 15, 7.0710678118654755, 10, 20};
+	const struct expect etwo = {10,	 20, 10.1, 11, 15, 19, 19.9, 15, 7.0710678118654755,
+				    NAN, NAN};
 	uint64_t a[100];
 
 	for (uint64_t i = 0; i < 10; i++)
@@ -97,7 +102,7 @@ static void test_known_sets(void)
 		ok(near(s.mean, e100.mean) && near(s.stddev, e100.stddev),
 		   "1..100: mean %.12g stddev %.12g", s.mean, s.stddev);
 		ok(s.median_ci_lo == e100.ci_lo && s.median_ci_hi == e100.ci_hi,
-		   "1..100: median CI (40, 60) (got (%g, %g))", s.median_ci_lo, s.median_ci_hi);
+		   "1..100: median CI (40, 61) (got (%g, %g))", s.median_ci_lo, s.median_ci_hi);
 	}
 	check_summary("duplicates", dup, 8, &edup);
 	check_summary("n=1", one, 1, &eone);
@@ -223,32 +228,101 @@ static void test_sort(void)
 	check_sort("descending", 100000, gen_descending);
 }
 
-/* Median CI: n=10000 uniform data uses 1-based ranks 4902 and 5098. */
+/*
+ * The exact ranks, computed here independently of stats.c: P(X <= j) for
+ * X ~ Binomial(n, 1/2) by summing C(n, i) / 2^n from i = 0 upwards (the
+ * terms by the recurrence C(n, i+1) = C(n, i) (n-i) / (i+1)), k the largest
+ * rank with 1 - 2 P(X <= k-1) >= 0.95.  0 when there is none.
+ */
+static size_t exact_rank(size_t n, double *coverage)
+{
+	long double term = powl(0.5L, (long double)n), cdf = 0;
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		cdf += term; /* P(X <= i) */
+		if (1 - 2 * cdf < 0.95L)
+			break;
+		k = i + 1;
+		*coverage = (double)(1 - 2 * cdf);
+		term = term * (long double)(n - i) / (long double)(i + 1);
+	}
+	return k;
+}
+
+static void test_ci_ranks(void)
+{
+	const size_t sizes[] = {6, 21, 100, 1000};
+	size_t lo, hi;
+	double cov = 0, want_cov = 0;
+
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		size_t n = sizes[i], k = exact_rank(n, &want_cov);
+
+		int r = median_ci_ranks(n, &lo, &hi, &cov);
+
+		ok(r == 0 && lo == k && hi == n + 1 - k,
+		   "n=%zu: ranks (%zu, %zu) = exact binomial (%zu, %zu)", n, lo, hi, k, n + 1 - k);
+		ok(cov >= 0.95 && fabs(cov - want_cov) < 1e-9, "n=%zu: coverage %.6f (exact %.6f)",
+		   n, cov, want_cov);
+	}
+	for (size_t n = 0; n < MEDIAN_CI_MIN_N; n++)
+		ok(median_ci_ranks(n, &lo, &hi, NULL) == -1 && exact_rank(n, &cov) == 0,
+		   "n=%zu: no 95%% interval", n);
+	/* every size to 3000: coverage >= 95%, and k + 1 would fall below */
+	{
+		size_t bad = 0;
+
+		for (size_t n = MEDIAN_CI_MIN_N; n <= 3000; n++)
+			if (median_ci_ranks(n, &lo, &hi, &cov) || cov < 0.95 ||
+			    1 - 2 * binom_half_cdf(n, lo) >= 0.95 || lo + hi != n + 1)
+				bad++;
+		ok(bad == 0, "n=6..3000: symmetric ranks, coverage >= 95%%, k maximal (%zu bad)",
+		   bad);
+	}
+}
+
+/* Median CI of n=10000 samples: the ranks median_ci_ranks gives. */
 static void test_median_ci(void)
 {
-	size_t n = 10000;
+	size_t n = 10000, lo = 0, hi = 0;
 	uint64_t *a = malloc(n * sizeof(*a)), *b = malloc(n * sizeof(*b));
 	uint64_t state = 99;
 	struct summary s;
 
-	/* floor(5000 - 1.96*100/2) = 4902, ceil(5000 + 98) = 5098 */
+	int r = median_ci_ranks(n, &lo, &hi, NULL);
+
+	ok(r == 0 && hi == n + 1 - lo, "n=10000: ranks %zu, %zu", lo, hi);
 	for (size_t i = 0; i < n; i++)
 		a[i] = (uint64_t)(n - 1 - i) * 7; /* distinct: value/7 is the 0-based index */
 	summarize(a, n, &s);
-	ok(s.median_ci_lo == 4901 * 7.0 && s.median_ci_hi == 5097 * 7.0,
-	   "n=10000 distinct: CI = (x[4901], x[5097]) (got indices %g, %g)", s.median_ci_lo / 7,
-	   s.median_ci_hi / 7);
+	ok(s.median_ci_lo == (double)(lo - 1) * 7 && s.median_ci_hi == (double)(hi - 1) * 7,
+	   "n=10000 distinct: CI = (x_(%zu), x_(%zu)) (got ranks %g, %g)", lo, hi,
+	   s.median_ci_lo / 7 + 1, s.median_ci_hi / 7 + 1);
 	for (size_t i = 0; i < n; i++)
 		a[i] = b[i] = rnd(&state) >> 11;
 	qsort(b, n, sizeof(*b), cmp_u64);
 	summarize(a, n, &s);
-	ok(s.median_ci_lo == (double)b[4901] && s.median_ci_hi == (double)b[5097],
-	   "n=10000 uniform: CI = (x[4901], x[5097])");
+	ok(s.median_ci_lo == (double)b[lo - 1] && s.median_ci_hi == (double)b[hi - 1],
+	   "n=10000 uniform: CI = (x_(lo), x_(hi))");
 	ok(s.median_ci_lo <= s.median && s.median <= s.median_ci_hi,
 	   "n=10000 uniform: CI (%.0f, %.0f) contains median %.1f", s.median_ci_lo, s.median_ci_hi,
 	   s.median);
 	free(a);
 	free(b);
+}
+
+/* Between-run interval: 6 run medians in any order give (min, max); 5 none. */
+static void test_median_ci_of(void)
+{
+	const double v[] = {30, 10, 60, 20, 50, 40};
+	double lo = 0, hi = 0, cov;
+	int r = median_ci_of(v, 6, &lo, &hi, &cov);
+
+	ok(r == 0 && lo == 10 && hi == 60, "6 run medians: interval (10, 60) (got (%g, %g))", lo,
+	   hi);
+	ok(median_ci_of(v, 5, &lo, &hi, &cov) == -1 && isnan(lo) && isnan(hi),
+	   "5 run medians: no interval");
 }
 
 static double now(void)
@@ -288,7 +362,9 @@ int main(void)
 	test_known_sets();
 	test_edges();
 	test_sort();
+	test_ci_ranks();
 	test_median_ci();
+	test_median_ci_of();
 	perf_diag();
 	return tap_done();
 }
