@@ -6,7 +6,8 @@ set -u
 EB=${EXITBENCH:-build/exitbench}
 N=${LAB_SOAK_BOOTS:-20}
 T=${LAB_SOAK_TIMEOUT:-180}
-dir=$(mktemp -d /tmp/exitbench-soak.XXXXXX) || exit 2
+# in the current directory: the guest sees it (its /tmp is its own)
+dir=$(mktemp -d "$PWD/.lab-soak.XXXXXX") || exit 2
 trap 'rm -rf "$dir"' EXIT
 ok=0 hung=0 failed=0 times=""
 for i in $(seq "$N"); do
