@@ -26,14 +26,14 @@ expect_usage "--load of a missing file" "open $TMP/no.ko: No such file or direct
 # never the other way round.  The fixture: the committed run made bare-metal
 # and verified, so that the chart places it.
 BASE=$ROOT/results/hosts/emerald-rapids/vm-2026-11-28T13-49-11Z.json
-perl -MJSON::PP -e 'local $/; my $j = JSON::PP->new->decode(<STDIN>);
-	$j->{host}{kvm}{nested} = JSON::PP::false; $j->{host}{kvm}{hypervisor} = "";
+perl -MCpanel::JSON::XS -e 'local $/; my $j = Cpanel::JSON::XS->new->decode(<STDIN>);
+	$j->{host}{kvm}{nested} = Cpanel::JSON::XS::false; $j->{host}{kvm}{hypervisor} = "";
 	$j->{host}{kvm}{backend} = "svm"; $j->{host}{platform} = "bare-metal";
-	$_->{verified} = JSON::PP::true for @{$j->{classes}};
-	print JSON::PP->new->encode($j)' <"$BASE" >"$TMP/kvmfix.json"
-perl -MJSON::PP -e 'local $/; my $j = JSON::PP->new->decode(<STDIN>);
+	$_->{verified} = Cpanel::JSON::XS::true for @{$j->{classes}};
+	print Cpanel::JSON::XS->new->encode($j)' <"$BASE" >"$TMP/kvmfix.json"
+perl -MCpanel::JSON::XS -e 'local $/; my $j = Cpanel::JSON::XS->new->decode(<STDIN>);
 	$j->{quantity} = "hardware round trip"; $j->{host}{hostname} = "hwfixture";
-	print JSON::PP->new->encode($j)' <"$TMP/kvmfix.json" >"$TMP/hwfix.json"
+	print Cpanel::JSON::XS->new->encode($j)' <"$TMP/kvmfix.json" >"$TMP/hwfix.json"
 run report "$TMP/kvmfix.json" "$TMP/hwfix.json" -o "$TMP/rep" --scripts "$ROOT/scripts" --quiet
 series() { # LABEL-PREFIX: the titles of the blocks holding that run's cpuid point
 	awk -v p="\"$1 " '/^year cycles / {t = $0} index($0, p) && /: cpuid"/ {print t}' \
@@ -46,12 +46,12 @@ ok $([ "$RC" -eq 0 ] && [ "$(series vm)" = 'year cycles "measured by exitbench (
 
 # The decomposition: the same host with both quantities gets one row per
 # KVM class, with KVM's share and, for pio_user, the VMM legs.
-perl -MJSON::PP -e 'local $/; my $j = JSON::PP->new->decode(<STDIN>);
+perl -MCpanel::JSON::XS -e 'local $/; my $j = Cpanel::JSON::XS->new->decode(<STDIN>);
 	$j->{quantity} = "hardware round trip"; $j->{started_utc} = "2026-11-28T14:00:00Z";
 	my ($c) = grep { $_->{name} eq "cpuid" } @{$j->{classes}};
 	$j->{classes} = [grep { $_->{name} =~ /^(null|cpuid)$/ } @{$j->{classes}}];
 	push @{$j->{classes}}, {%$c, name => "out"};
-	print JSON::PP->new->encode($j)' <"$TMP/kvmfix.json" >"$TMP/hwsame.json"
+	print Cpanel::JSON::XS->new->encode($j)' <"$TMP/kvmfix.json" >"$TMP/hwsame.json"
 run report "$TMP/kvmfix.json" "$TMP/hwsame.json" -o "$TMP/rep2" --scripts "$ROOT/scripts" --quiet
 rows=$(sed -n '/^## Hardware round trip and KVM/,/^## Latency/p' "$TMP/rep2/README.md" | grep -c '^| vm ')
 legs=$(grep '`out` | [0-9]* | `pio_user` | [0-9]* | [0-9-]* | ' "$TMP/rep2/README.md" |
