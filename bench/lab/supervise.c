@@ -3,6 +3,7 @@
  * control directory while it runs, stop it on a timeout or a signal. */
 #include <errno.h>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -43,6 +44,7 @@ pid_t lab_spawn(const struct lab *lab, char *const *argv, const char *logname, b
 		dup2(fd, 1);
 		dup2(fd, 2);
 		setpgid(0, 0); /* a Ctrl-C reaches the lab, which stops QEMU itself */
+		prctl(PR_SET_PDEATHSIG, SIGKILL); /* and a killed lab takes it along */
 		/* bochs' display (rfb) listens on TCP 5900 and aborts when another
 		 * instance holds it: each gets a network namespace of its own */
 		if (own_net && unshare(CLONE_NEWNET))
