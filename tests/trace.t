@@ -80,7 +80,7 @@ fi
 # The issue's own command: -d ends the trace (and the run, with SIGTERM);
 # whatever pio_user/mmio_user the run finished agrees with the trace.
 J=$TMP/t2.json R=$TMP/r2.json
-run trace -d 2 --json "$J" -- "$EXITBENCH" run --quick --json "$R" -q
+run trace -d 2 --json "$J" -- "$EXITBENCH" run --quick --no-perf --json "$R" -q
 ok $([ "$RC" -eq 0 ] && [ "$(json "$J" '$j->{trace}{seconds} < 4 ? 1 : 0')" = 1 ]; echo $?) \
 	"trace -d 2 -- run --quick: exit 0, $(json "$J" '$j->{trace}{seconds}') s traced (rc $RC)"
 for c in pio_user mmio_user; do
