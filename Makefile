@@ -117,8 +117,11 @@ TEST_ENV = EXITBENCH=$(abspath $(O)/exitbench) TESTBIN=$(abspath $(O)/tests) EXI
 HW_ROUNDS ?= 20
 
 # Run the suite against one build: C tests and shell tests share EXITBENCH.
+# The host tests run one per core (each has its own temporary directory; the
+# lab's own tests boot one single-threaded emulator each).
+NPROC ?= $(shell nproc 2>/dev/null || echo 1)
 check-one: $(O)/exitbench $(TEST_BIN)
-	$(TEST_ENV) prove --timer -f $(TEST_BIN) $(HOST_TESTS)
+	$(TEST_ENV) prove -j$(NPROC) --timer -f $(TEST_BIN) $(HOST_TESTS)
 	$(MAKE) --no-print-directory check-vm
 
 # The sanitizer pass (LAB_SMOKE=1) does not repeat the whole VM suite under
@@ -145,8 +148,8 @@ check-vm: $(O)/exitbench
 
 check: scripts-deps
 	$(MAKE) lint
-	$(MAKE) check-one
-	$(MAKE) check-one O=build-asan SAN='-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' CFLAGS='-O1 -g' LAB_SMOKE=1
+	$(MAKE) -j$(NPROC) check-one
+	$(MAKE) -j$(NPROC) check-one O=build-asan SAN='-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' CFLAGS='-O1 -g' LAB_SMOKE=1
 
 # 20 lab boots in a row, each running check and a quick run (docs/lab.md).
 lab-soak: $(O)/exitbench

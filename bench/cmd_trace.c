@@ -398,9 +398,12 @@ static int finish(const struct trace_cli *o, struct trace_session *s, pid_t chil
 	int status = -1, rc, stop_rc;
 
 	wait_for_end(o, child, &status, &why);
-	stop_rc = trace_session_stop(s);
+	/* The COMMAND ends before tracing stops: what it finished after -d
+	 * (between the SIGTERM and its exit) is in the trace too, so its own
+	 * results and the trace describe the same work. */
 	if (child > 0 && strcmp(why, "command") != 0)
 		status = reap(child, strcmp(why, "duration") == 0);
+	stop_rc = trace_session_stop(s);
 	if (stop_rc < 0) {
 		fprintf(stderr, "exitbench: %s\n", mvm_error());
 		return EXIT_USAGE;
