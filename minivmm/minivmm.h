@@ -17,10 +17,8 @@
 #include <stdint.h>
 #include <linux/kvm.h>
 
-/* ---- errors (error.c) ---- */
-const char *mvm_error(void);
-int mvm_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-int mvm_fail_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#include "lib/error.h"
+#include "lib/kvm_names.h"
 
 /* ---- /dev/kvm and capabilities (kvm.c) ---- */
 struct kvm_sys {
@@ -161,8 +159,6 @@ struct tsc_params {
 
 /* 0 when both are known, else -1 with t->why saying what is missing. */
 int vcpu_tsc_params(struct vcpu *vcpu, struct tsc_params *t);
-
-const char *exit_reason_name(uint32_t reason);
 
 /* What the VMM does with an exit: continue, stop the run loop, or fail. */
 enum exit_action { EXIT_CONTINUE = 0, EXIT_STOP = 1, EXIT_ERROR = -1 };

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "bench/census/census.h"
-#include "bench/result.h"
+#include "bench/result/result.h"
 #include "tests/tap.h"
 
 static char dir[] = "/tmp/exitbench-census.XXXXXX";

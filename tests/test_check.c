@@ -3,7 +3,7 @@
  * string I/O and MMIO pieces are put back together), the expected-exit
  * messages, the table of checks, the notes, and when a failed hypercall
  * run counts as the backend's (skipped) rather than a failure. */
-#include "bench/check.h"
+#include "bench/check/check.h"
 #include "guests/check_protocol.h"
 #include "tests/tap.h"
 

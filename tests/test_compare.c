@@ -16,8 +16,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "bench/compare.h"
-#include "bench/result.h"
+#include "bench/compare/compare.h"
+#include "bench/result/result.h"
 #include "tests/tap.h"
 
 static char tmp[64] = "/tmp/test_compare.XXXXXX";

@@ -35,7 +35,7 @@ int main(void)
 	} mem = {~0UL, 0x5a5a5a5aUL};
 	struct kvm_msr_filter f;
 	const char *top = getenv("TOP") ? getenv("TOP") : ".";
-	const char *users[] = {"bench/classes.c", "bench/check_cpu.c"};
+	const char *users[] = {"bench/run/classes.c", "bench/check/check_cpu.c"};
 	char path[4096];
 
 	mvm_msr_filter_one(&f, &mem.bitmap, 0x40000fffu,

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "bench/cli.h"
-#include "bench/perfctr.h"
+#include "bench/perf/perfctr.h"
 #include "minivmm/minivmm.h"
 #include "tests/tap.h"
 

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* host.platform: the derivation rules (bench/platform/platform.c), the
+/* host.platform: the derivation rules (bench/host/platform.c), the
  * lab's word through $EXITBENCH_LAB, and which runs see their CPU as a guest. */
 #include <stdlib.h>
 
-#include "bench/platform/platform.h"
+#include "bench/host/platform.h"
 #include "minivmm/minivmm.h"
 #include "tests/tap.h"
 

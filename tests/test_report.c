@@ -16,9 +16,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "bench/csv.h"
-#include "bench/published.h"
-#include "bench/result.h"
+#include "bench/report/csv.h"
+#include "bench/report/published.h"
+#include "bench/result/result.h"
 #include "tests/tap.h"
 
 #define NS 1001 /* samples base + 0 .. base + 1000: median +500, p10 +100, p90 +900 */

@@ -10,8 +10,8 @@
 #include <math.h>
 #include <unistd.h>
 
-#include "bench/result.h"
-#include "bench/resultfile.h"
+#include "bench/result/result.h"
+#include "bench/result/resultfile.h"
 #include "tests/tap.h"
 
 #define NS 2001

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Summary statistics: radix sort vs qsort, type-7 quantiles, moments, median CI. */
-#include "bench/stats.h"
+#include "lib/stats.h"
 #include "tests/tap.h"
 
 #include <math.h>

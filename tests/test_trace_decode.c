@@ -261,9 +261,9 @@ static void check_synth_data(const struct trace_data *td)
 /* The report and the JSON of durations, which this host's backend never produces. */
 static void check_outputs(const struct trace_data *td)
 {
-	struct backend b = {.name = "vmx", .module = "kvm_intel"};
 	struct trace_info info = {.instance = "exitbench-1-0", .clock = "mono", .seconds = 1};
-	struct trace_target t = {.command_status = -1, .backend = &b, .kernel = "6.0"};
+	struct trace_target t = {
+	    .command_status = -1, .backend = "vmx", .module = "kvm_intel", .kernel = "6.0"};
 	char *text = NULL, path[] = "/tmp/exitbench-trace-test-XXXXXX";
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);

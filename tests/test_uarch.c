@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Microarchitecture identification: table lookups, unknowns, slugs, CPUID decoding. */
-#include "bench/uarch.h"
+#include "bench/host/uarch.h"
 #include "tests/tap.h"
 
 #define ANY UARCH_STEPPING_ANY

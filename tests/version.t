@@ -6,7 +6,7 @@
 top=$(cd "$(dirname "$0")/.." && pwd)
 
 want=$(cd "$top" && scripts/build-version.sh | sed -n 's/^#define EXITBENCH_BUILD_VERSION "\(.*\)"$/\1/p')
-method=$(sed -n 's/^#define EXITBENCH_METHOD_VERSION \([0-9]*\)$/\1/p' "$top/bench/version.h")
+method=$(sed -n 's/^#define EXITBENCH_METHOD_VERSION \([0-9]*\)$/\1/p' "$top/bench/version/version.h")
 run --version
 ok $([ "$RC" -eq 0 ] && grep -qx "method $method" <<<"$OUT" &&
 	grep -q "^source $want (commit [0-9a-f]\{40\}" <<<"$OUT"; echo $?) \

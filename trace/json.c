@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <sys/wait.h>
 
-#include "bench/result.h"
+#include "lib/files.h"
 #include "trace/trace.h"
 
 #define TRACE_SCHEMA "exitbench-trace/1"
@@ -124,21 +124,20 @@ static json_t *target_json(const struct trace_target *t)
 static json_t *trace_json(const struct trace_data *d, const struct trace_info *i,
 			  const struct trace_target *t)
 {
-	const struct backend *b = t->backend;
 	bool durations = d->events[TEV_EXIT] || d->events[TEV_ENTRY];
 
 	return json_pack(
 	    "{s:s, s:{s:s, s:s}, s:{s:s, s:s, s:s}, s:o, s:{s:f, s:s, s:s, s:s, s:b, s:s}, "
 	    "s:o, s:{s:I, s:I, s:I}, s:b, s:o, s:o, s:o}",
-	    "schema", TRACE_SCHEMA, "tool", "version", EXITBENCH_VERSION, "command_line",
-	    t->command_line ? t->command_line : "", "host", "kernel", t->kernel ? t->kernel : "",
-	    "backend", b ? b->name : "", "module", b ? b->module : "", "target", target_json(t),
-	    "trace", "seconds", i->seconds, "clock", i->clock, "instance", i->instance,
-	    "tracing_dir", i->tracing_dir, "mounted_tracefs", i->mounted, "notes", i->notes,
-	    "events", events_json(d, i), "lost", "ring_buffer", (json_int_t)i->lost, "markers",
-	    (json_int_t)d->loss_markers, "marked_events", (json_int_t)d->missed_events,
-	    "exit_durations", durations, "pairing", pairing_json(&d->pair.c), "reasons",
-	    reasons_json(d), "causes", causes_json(d));
+	    "schema", TRACE_SCHEMA, "tool", "version", t->tool_version ? t->tool_version : "",
+	    "command_line", t->command_line ? t->command_line : "", "host", "kernel",
+	    t->kernel ? t->kernel : "", "backend", t->backend ? t->backend : "", "module",
+	    t->module ? t->module : "", "target", target_json(t), "trace", "seconds", i->seconds,
+	    "clock", i->clock, "instance", i->instance, "tracing_dir", i->tracing_dir,
+	    "mounted_tracefs", i->mounted, "notes", i->notes, "events", events_json(d, i), "lost",
+	    "ring_buffer", (json_int_t)i->lost, "markers", (json_int_t)d->loss_markers,
+	    "marked_events", (json_int_t)d->missed_events, "exit_durations", durations, "pairing",
+	    pairing_json(&d->pair.c), "reasons", reasons_json(d), "causes", causes_json(d));
 }
 
 struct json_arg {

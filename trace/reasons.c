@@ -8,6 +8,7 @@
  */
 #include <stdio.h>
 
+#include "lib/kvm_names.h"
 #include "trace/trace.h"
 
 struct reason_name {

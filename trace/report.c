@@ -28,8 +28,8 @@ static void print_header(const struct trace_info *i, const struct trace_target *
 	else
 		fprintf(f, "every VM on this host\n");
 	fprintf(f, "host: kernel %s, KVM backend %s (module %s); instance %s, clock %s\n",
-		t->kernel ? t->kernel : "?", t->backend ? t->backend->name : "?",
-		t->backend ? t->backend->module : "?", i->instance, i->clock);
+		t->kernel ? t->kernel : "?", t->backend ? t->backend : "?",
+		t->module ? t->module : "?", i->instance, i->clock);
 	if (i->notes[0])
 		fprintf(f, "notes: %s\n", i->notes);
 }
@@ -80,8 +80,8 @@ static bool explain_no_exits(const struct trace_data *d, const struct trace_info
 			" other kvm events did: this backend (%s, module %s) does not emit them, "
 			"so there are no exit durations. The events that fired are counted "
 			"below.\n",
-			other_events(d), t->backend ? t->backend->name : "?",
-			t->backend ? t->backend->module : "?");
+			other_events(d), t->backend ? t->backend : "?",
+			t->module ? t->module : "?");
 	else
 		fprintf(f, "\nNo kvm event fired: the traced VMs did not run in these %.2f s.\n",
 			i->seconds);

@@ -23,8 +23,8 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#include "bench/stats.h"
-#include "minivmm/minivmm.h"
+#include "lib/stats.h"
+#include "lib/error.h"
 
 struct tep_handle;
 struct tep_record;
@@ -290,9 +290,11 @@ struct trace_target {
 	const char *command; /* the COMMAND as one string, or NULL */
 	int command_status;  /* its wait status, -1 when still running / none */
 	bool terminated;     /* exitbench sent it SIGTERM when -d ended */
-	const struct backend *backend;
+	const char *backend; /* the KVM backend's name (vmx, svm, ...), or NULL */
+	const char *module;  /* the vendor module it comes from, or NULL */
 	const char *kernel;
 	const char *command_line; /* exitbench's own */
+	const char *tool_version; /* the caller's build version, for "tool" */
 };
 
 void trace_print_report(const struct trace_data *d, const struct trace_info *i,

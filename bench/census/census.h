@@ -18,7 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "bench/hostinfo.h"
+#include "bench/host/hostinfo.h"
 #include "guests/census_protocol.h"
 #include "minivmm/minivmm.h"
 

@@ -9,10 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/files.h"
 #include "bench/census/census.h"
 #include "bench/cli.h"
-#include "bench/result.h"
-#include "bench/runner.h"
+#include "bench/result/result.h"
+#include "bench/run/runner.h"
 
 static const char census_usage[] =
     "usage: exitbench census [options]\n"

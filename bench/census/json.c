@@ -6,8 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/files.h"
 #include "bench/census/census.h"
-#include "bench/result.h"
+#include "bench/result/result.h"
 
 static json_t *num(double v)
 {

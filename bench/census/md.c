@@ -8,8 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/files.h"
 #include "bench/census/census.h"
-#include "bench/result.h"
+#include "bench/result/result.h"
 
 static const struct census_rowres *find(const struct census_doc *d, const char *name)
 {

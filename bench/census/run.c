@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "bench/census/census.h"
-#include "bench/runner.h"
+#include "bench/run/runner.h"
 #include "guests/census_protocol.h"
 
 struct cell_run {

@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include "bench/datadir/datadir.h"
-#include "bench/version.h"
-#include "minivmm/minivmm.h"
+#include "bench/version/version.h"
+#include "lib/error.h"
 
 #ifndef EXITBENCH_DATADIR
 #define EXITBENCH_DATADIR "/usr/local/share/exitbench"

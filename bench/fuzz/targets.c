@@ -8,9 +8,9 @@
 #include <sys/mman.h>
 #include <traceevent/event-parse.h>
 
-#include "bench/compare.h"
-#include "bench/published.h"
-#include "bench/resultfile.h"
+#include "bench/compare/compare.h"
+#include "bench/report/published.h"
+#include "bench/result/resultfile.h"
 #include "trace/trace.h"
 
 #define FUZZ_RESAMPLES 64

@@ -7,9 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/files.h"
 #include "bench/cli.h"
 #include "bench/hw/hw.h"
-#include "bench/pin.h"
+#include "bench/host/pin.h"
 
 static const char hw_usage[] =
     "usage: exitbench hw [options]\n"

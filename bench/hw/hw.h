@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "bench/result.h"
+#include "bench/result/result.h"
 #include "minivmm/hw/exitbench_hw.h"
 
 #define HW_QUANTITY "hardware round trip"

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "bench/hw/hw.h"
-#include "minivmm/minivmm.h"
+#include "lib/error.h"
 
 int hw_load_module(const char *path, bool *loaded_by_us)
 {

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "bench/hw/hw.h"
-#include "bench/platform/platform.h"
+#include "bench/host/platform.h"
 #include "guests/protocol.h"
 
 /* The classes of exitbench hw: one per exiting instruction, no handler. */

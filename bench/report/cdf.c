@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "bench/report.h"
+#include "bench/report/report.h"
 
 #define CDF_MAX_RUNS 64
 #define Q_P1	     ((QUANTILES - 1) / 100)

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "bench/report.h"
+#include "bench/report/report.h"
 
 #define MAX_NAMES 128
 

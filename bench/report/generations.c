@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench/platform/platform.h"
-#include "bench/report.h"
+#include "bench/host/platform.h"
+#include "bench/report/report.h"
 
 #define GEN_MAX_BLOCKS 32
 #define GEN_MAX_YEARS  64
@@ -254,7 +254,7 @@ static int gen_fill(FILE *f, const void *arg)
 
 	fprintf(f, "# exitbench report: the generation chart\n"
 		   "# x: year: the microarchitecture's launch year (published rows: the year in "
-		   "published.csv; measured runs: bench/uarch.c, else the year of the run)\n"
+		   "published.csv; measured runs: bench/host/uarch.c, else the year of the run)\n"
 		   "# y: cycles (TSC ticks) per round trip; measured: net median (median - null "
 		   "median) of verified classes only\n"
 		   "# one block (gnuplot index) per series, never joined; the first line of each "

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "bench/cli.h"
-#include "bench/runner.h"
+#include "bench/run/runner.h"
 #include "guests/protocol.h"
 
 static const char soak_usage[] =

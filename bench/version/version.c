@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The build version, from the header the Makefile generates (build_version.h,
  * written by scripts/build-version.sh; only this file depends on it). */
-#include "bench/version.h"
+#include "bench/version/version.h"
 
 #if __has_include("build_version.h")
 #include "build_version.h"
