@@ -138,10 +138,12 @@ HW_ROUNDS ?= 20
 
 # Run the suite against one build: C tests and shell tests share EXITBENCH.
 # The host tests run one per core (each has its own temporary directory; the
-# lab's own tests boot one single-threaded emulator each).
+# lab's own tests boot one single-threaded emulator each, so they go first:
+# the rest run beside them).
 NPROC ?= $(shell nproc 2>/dev/null || echo 1)
 check-one: $(O)/exitbench $(TEST_BIN)
-	$(TEST_ENV) prove -j$(NPROC) --timer -f $(TEST_BIN) $(HOST_TESTS)
+	$(TEST_ENV) prove -j$(NPROC) --timer -f $(filter tests/lab%,$(HOST_TESTS)) $(TEST_BIN) \
+		$(filter-out tests/lab%,$(HOST_TESTS))
 	$(MAKE) --no-print-directory check-vm
 
 # The sanitizer pass (LAB_SMOKE=1) does not repeat the whole VM suite under
