@@ -138,14 +138,14 @@ static void runs_table(FILE *f, const struct report *r)
 			run->hardware ? "" : ": software backend, not hardware");
 		md_escape(f, rf->kernel_release);
 		fputs(" | ", f);
-		md_escape(f, run->mitigations);
+		md_escape(f, run->rf.mitigations);
 		fputs(seen(run), f);
 		fprintf(f, " | %llu kHz | ", (unsigned long long)rf->tsc_khz);
-		if (run->have_perf_overhead)
-			fprintf(f, "%.0f / %.0f (%+.1f%%)", run->cpuid_with_perf,
-				run->cpuid_without_perf,
-				100 * (run->cpuid_with_perf - run->cpuid_without_perf) /
-				    run->cpuid_without_perf);
+		if (run->rf.have_perf_overhead)
+			fprintf(f, "%.0f / %.0f (%+.1f%%)", run->rf.cpuid_with_perf,
+				run->rf.cpuid_without_perf,
+				100 * (run->rf.cpuid_with_perf - run->rf.cpuid_without_perf) /
+				    run->rf.cpuid_without_perf);
 		else
 			fputs("not measured", f);
 		fputs(" | ", f);
@@ -405,13 +405,13 @@ static void cdfs(FILE *f, const struct report *r)
 static void breakdown_missing(FILE *f, const struct report *r)
 {
 	for (unsigned int i = 0; i < r->nruns; i++)
-		for (unsigned int k = 0; r->runs[i].bd && k < r->runs[i].rf.nclasses; k++) {
-			if (!r->runs[i].bd[k].unavailable)
+		for (unsigned int k = 0; k < r->runs[i].rf.nclasses; k++) {
+			if (!r->runs[i].rf.classes[k].bd.unavailable)
 				continue;
 			fputs("- ", f);
 			md_escape(f, r->runs[i].label);
 			fprintf(f, ", `%s`: no breakdown: ", r->runs[i].rf.classes[k].name);
-			md_escape(f, r->runs[i].bd[k].reason);
+			md_escape(f, r->runs[i].rf.classes[k].bd.reason);
 			fputc('\n', f);
 		}
 	fputc('\n', f);

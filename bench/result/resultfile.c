@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "bench/result/result.h"
+#include "bench/result/resultfile_breakdown.h"
 #include "bench/result/resultfile_labels.h"
 #include "lib/stats.h"
 #include "lib/error.h"
@@ -588,7 +589,21 @@ static int read_schema(const struct rd *r, json_t *doc)
 	return 0;
 }
 
-static int read_top(const struct rd *r, json_t *doc, struct rf_run *out)
+/* perf_overhead (optional): cpuid with and without counters, one run. */
+static void read_perf_overhead(json_t *doc, struct rf_run *out)
+{
+	json_t *o = json_object_get(doc, "perf_overhead");
+	json_t *with = json_object_get(o, "median_with_perf");
+	json_t *without = json_object_get(o, "median_without_perf");
+
+	out->have_perf_overhead = json_is_number(with) && json_is_number(without);
+	if (out->have_perf_overhead) {
+		out->cpuid_with_perf = json_number_value(with);
+		out->cpuid_without_perf = json_number_value(without);
+	}
+}
+
+static int read_top(const struct rd *r, json_t *doc, unsigned int flags, struct rf_run *out)
 {
 	json_t *tool, *opt, *ovh;
 	struct rd sr;
@@ -621,9 +636,10 @@ static int read_top(const struct rd *r, json_t *doc, struct rf_run *out)
 		return -1;
 	sub(&sr, r, "overhead");
 	if (get_ticks(&sr, ovh, "median", true, &out->null_median) ||
-	    resultfile_labels(r->path, doc, out))
+	    resultfile_labels(r->path, doc, out) || read_classes(r, doc, out))
 		return -1;
-	return read_classes(r, doc, out);
+	read_perf_overhead(doc, out);
+	return flags & RF_READ_BREAKDOWN ? resultfile_breakdowns(r->path, doc, out) : 0;
 }
 
 static uint64_t fnv1a(const char *buf, size_t len)
@@ -635,7 +651,8 @@ static uint64_t fnv1a(const char *buf, size_t len)
 	return h;
 }
 
-int resultfile_parse(const char *path, const char *buf, size_t len, struct rf_run *out)
+static int parse(const char *path, const char *buf, size_t len, unsigned int flags,
+		 struct rf_run *out)
 {
 	struct rd r = {.path = path};
 	json_error_t err;
@@ -655,11 +672,16 @@ int resultfile_parse(const char *path, const char *buf, size_t len, struct rf_ru
 	memcpy(out->path, path, strlen(path) + 1);
 	out->content_hash = fnv1a(buf, len);
 	out->content_size = len;
-	ret = read_top(&r, doc, out);
+	ret = read_top(&r, doc, flags, out);
 	json_decref(doc);
 	if (ret)
 		resultfile_free(out);
 	return ret;
+}
+
+int resultfile_parse(const char *path, const char *buf, size_t len, struct rf_run *out)
+{
+	return parse(path, buf, len, 0, out);
 }
 
 /* The whole file in memory (malloc'd); a directory or device is refused. */
@@ -701,7 +723,7 @@ static char *slurp(const char *path, size_t *len, struct stat *st)
 	return buf;
 }
 
-int resultfile_read(const char *path, struct rf_run *out)
+int resultfile_read_flags(const char *path, unsigned int flags, struct rf_run *out)
 {
 	struct stat st;
 	size_t len = 0;
@@ -713,11 +735,16 @@ int resultfile_read(const char *path, struct rf_run *out)
 	buf = slurp(path, &len, &st);
 	if (!buf)
 		return -1;
-	ret = resultfile_parse(path, buf, len, out);
+	ret = parse(path, buf, len, flags, out);
 	free(buf);
 	out->dev = (unsigned long long)st.st_dev;
 	out->ino = (unsigned long long)st.st_ino;
 	return ret;
+}
+
+int resultfile_read(const char *path, struct rf_run *out)
+{
+	return resultfile_read_flags(path, 0, out);
 }
 
 void resultfile_free(struct rf_run *run)
