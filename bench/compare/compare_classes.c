@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "bench/compare/compare.h"
+#include "bench/result/result.h"
 #include "lib/error.h"
 
 struct side {
@@ -31,10 +32,11 @@ static void side_problem(const struct side *s, const char *name, char *why, size
 			w = snprintf(why, len, "missing in %s %s", s->what, s->runs[i].path);
 			break;
 		}
-		if (strcmp(k->status, "ok")) {
-			w = snprintf(why, len, "%s in %s%s%s%s%s", k->status, s->what,
-				     s->nruns > 1 ? " " : "", s->nruns > 1 ? s->runs[i].path : "",
-				     k->reason[0] ? ": " : "", k->reason);
+		if (k->status != CLASS_OK) {
+			w = snprintf(why, len, "%s in %s%s%s%s%s", class_status_name(k->status),
+				     s->what, s->nruns > 1 ? " " : "",
+				     s->nruns > 1 ? s->runs[i].path : "", k->reason[0] ? ": " : "",
+				     k->reason);
 			break;
 		}
 	}
@@ -154,7 +156,7 @@ static double side_spread(const struct rf_run *runs, unsigned int nruns, const c
 	for (unsigned int f = 0; f < nruns; f++) {
 		const struct rf_class *k = rf_find_class(&runs[f], name);
 
-		if (!k || strcmp(k->status, "ok"))
+		if (!k || k->status != CLASS_OK)
 			return NAN;
 		for (unsigned int j = 0; j < (k->nrepeat ? k->nrepeat : 1) && n < MAX_REPEAT * 2;
 		     j++)

@@ -33,7 +33,7 @@ static double net(const struct rf_run *run, const char *cls)
 {
 	const struct rf_class *c = rf_find_class(run, cls);
 
-	return c && strcmp(c->status, "ok") == 0 ? c->net_median : NAN;
+	return c && c->status == CLASS_OK ? c->net_median : NAN;
 }
 
 static void legs(FILE *f, const struct report_run *kvm, const char *cls)

@@ -233,7 +233,7 @@ const struct rf_class *report_ok_class(const struct report_run *run, const char 
 {
 	const struct rf_class *c = rf_find_class(&run->rf, name);
 
-	return c && strcmp(c->status, "ok") == 0 ? c : NULL;
+	return c && c->status == CLASS_OK ? c : NULL;
 }
 
 unsigned int report_class_names(const struct report *r, unsigned int from, unsigned int to,
@@ -246,7 +246,7 @@ unsigned int report_class_names(const struct report *r, unsigned int from, unsig
 			const struct rf_class *c = &r->runs[i].rf.classes[k];
 			bool seen = false;
 
-			if (ok_only && strcmp(c->status, "ok"))
+			if (ok_only && c->status != CLASS_OK)
 				continue;
 			for (unsigned int j = 0; j < n && !seen; j++)
 				seen = strcmp(names[j], c->name) == 0;

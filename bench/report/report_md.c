@@ -8,6 +8,7 @@
 
 #include "bench/census/census.h"
 #include "bench/report/report.h"
+#include "bench/result/result.h"
 
 #define MAX_NAMES 128
 
@@ -168,8 +169,8 @@ static void cell(FILE *f, const struct report_run *run, const char *cls)
 		fputs(" – |", f);
 		return;
 	}
-	if (strcmp(c->status, "ok")) {
-		fprintf(f, " %s |", c->status);
+	if (c->status != CLASS_OK) {
+		fprintf(f, " %s |", class_status_name(c->status));
 		return;
 	}
 	v = c->verified ? "verified" : "UNVERIFIED";
@@ -199,7 +200,7 @@ static void group_notes(FILE *f, const struct report *r, unsigned int from, unsi
 	for (unsigned int i = from; i < to; i++)
 		for (unsigned int k = 0; k < r->runs[i].rf.nclasses; k++) {
 			const struct rf_class *c = &r->runs[i].rf.classes[k];
-			bool ok = strcmp(c->status, "ok") == 0;
+			bool ok = c->status == CLASS_OK;
 
 			if ((ok && c->verified) || (!ok && !c->reason[0]))
 				continue;
@@ -208,7 +209,8 @@ static void group_notes(FILE *f, const struct report *r, unsigned int from, unsi
 			any = true;
 			fputs("- ", f);
 			md_escape(f, r->runs[i].label);
-			fprintf(f, ", `%s`: %s: ", c->name, ok ? "UNVERIFIED" : c->status);
+			fprintf(f, ", `%s`: %s: ", c->name,
+				ok ? "UNVERIFIED" : class_status_name(c->status));
 			md_escape(f, c->reason);
 			fputc('\n', f);
 		}

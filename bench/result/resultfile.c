@@ -444,16 +444,13 @@ static int read_ok_class(const struct rd *r, json_t *c, struct rf_class *k)
 
 static int read_status(const struct rd *r, json_t *c, struct rf_class *k)
 {
-	static const char *const known[] = {"ok", "skipped", "failed", "interrupted"};
-	char what[96];
+	char name[16], what[96];
 
-	if (get_str(r, c, "status", k->status, sizeof(k->status)))
+	if (get_str(r, c, "status", name, sizeof(name)))
 		return -1;
-	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-		if (strcmp(k->status, known[i]) == 0)
-			return 0;
-	snprintf(what, sizeof(what), "\"%s\", expected ok, skipped, failed or interrupted",
-		 k->status);
+	if (class_status_parse(name, &k->status) == 0)
+		return 0;
+	snprintf(what, sizeof(what), "\"%s\", expected ok, skipped, failed or interrupted", name);
 	return bad(r, "status", what);
 }
 
@@ -476,7 +473,7 @@ static int read_class(const struct rd *top, json_t *c, size_t i, struct rf_class
 	k->ring = (int)ring;
 	if (!k->name[0])
 		return bad(&r, "name", "empty");
-	return strcmp(k->status, "ok") ? 0 : read_ok_class(&r, c, k);
+	return k->status == CLASS_OK ? read_ok_class(&r, c, k) : 0;
 }
 
 static int read_classes(const struct rd *r, json_t *doc, struct rf_run *out)

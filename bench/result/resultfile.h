@@ -35,7 +35,8 @@ struct rf_breakdown {
 };
 
 struct rf_class {
-	char name[48], handled_in[8], status[16], reason[256];
+	char name[48], handled_in[8], reason[256];
+	enum class_status status; /* the writer's: class_status_name() names it */
 	int ring;
 	/* the fields below are set only when status is "ok" */
 	uint64_t n, iterations, warmup;
