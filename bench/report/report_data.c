@@ -147,7 +147,7 @@ static int breakdown_fill(FILE *f, const void *arg)
 				else
 					fputs(" -", f);
 			}
-			fprintf(f, " %.1f\n", run->rf.classes[k].median);
+			fprintf(f, " %.1f\n", run->rf.classes[k].sum.median);
 		}
 	return ferror(f) ? -1 : 0;
 }

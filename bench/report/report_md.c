@@ -175,9 +175,9 @@ static void cell(FILE *f, const struct report_run *run, const char *cls)
 	}
 	v = c->verified ? "verified" : "UNVERIFIED";
 	if (run->hardware)
-		fprintf(f, " %.0f (%.0f–%.0f) %s |", c->median, c->p10, c->p90, v);
+		fprintf(f, " %.0f (%.0f–%.0f) %s |", c->sum.median, c->sum.p10, c->sum.p90, v);
 	else
-		fprintf(f, " † *%.0f (%.0f–%.0f)* %s |", c->median, c->p10, c->p90, v);
+		fprintf(f, " † *%.0f (%.0f–%.0f)* %s |", c->sum.median, c->sum.p10, c->sum.p90, v);
 }
 
 static const char *handled_in(const struct report *r, unsigned int from, unsigned int to,

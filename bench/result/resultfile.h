@@ -39,8 +39,10 @@ struct rf_class {
 	enum class_status status; /* the writer's: class_status_name() names it */
 	int ring;
 	/* the fields below are set only when status is "ok" */
-	uint64_t n, iterations, warmup;
-	double min, p1, p10, median, p90, p99, max, mean, stddev, ci_lo, ci_hi;
+	uint64_t iterations, warmup;
+	/* "stats": the writer's struct summary (min and max whole ticks, the
+	 * median interval's coverage not read: NAN) */
+	struct summary sum;
 	double net_median;     /* NAN when null in the file */
 	double exits_per_iter; /* NAN when null in the file */
 	bool verified;
