@@ -186,10 +186,11 @@ static json_t *breakdown_json(const struct breakdown *b, uint64_t n)
 /* run --trace: tracepoint events per iteration next to the KVM stats. */
 static json_t *trace_json(const struct run_trace *t)
 {
-	json_t *ev = json_object();
+	json_t *ev;
 
 	if (t->error[0])
 		return json_pack("{s:b, s:s}", "available", 0, "reason", t->error);
+	ev = json_object();
 	for (unsigned int e = 0; e < t->nevents; e++)
 		if (t->enabled[e])
 			json_object_set_new(
