@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bench/run/runner.h" /* QUANTILES, MAX_REPEAT */
+#include "bench/run/runner.h" /* QUANTILES, MAX_REPEAT, MAX_CHECKS, enum class_status */
 
 struct rf_check {
 	char stat[32];
@@ -46,7 +46,7 @@ struct rf_class {
 	double net_median;     /* NAN when null in the file */
 	double exits_per_iter; /* NAN when null in the file */
 	bool verified;
-	struct rf_check checks[4];
+	struct rf_check checks[MAX_CHECKS];
 	unsigned int nchecks;
 	double quantiles[QUANTILES];
 	unsigned int nquantiles; /* QUANTILES, or 0 for a non-ok class */
