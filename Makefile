@@ -110,7 +110,7 @@ $(O)/exitbench: $(O)/bench/main.o $(call part_libs,$(PART_LIBS))
 	$(Q)$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 .SECONDEXPANSION:
-$(O)/tests/%.t: tests/%.c tests/tap.h $$(call part_libs,$$(or $$(TEST_PARTS_$$*),$(PART_LIBS)))
+$(O)/tests/%.t: tests/%.c tests/tap.h tests/run_cmd.h $$(call part_libs,$$(or $$(TEST_PARTS_$$*),$(PART_LIBS)))
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TEST    $@")
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $< $(call part_libs,$(or $(TEST_PARTS_$*),$(PART_LIBS))) $(LDLIBS)

@@ -9,15 +9,14 @@
  *   test_compare.t --write-fixtures DIR   writes that pair (quantiles only)
  *   as DIR/base.json and DIR/new.json: tests/data/compare/ holds one.
  */
-#include <fcntl.h>
 #include <ftw.h>
 #include <jansson.h>
 #include <math.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "bench/compare/compare.h"
 #include "bench/result/result.h"
+#include "tests/run_cmd.h"
 #include "tests/tap.h"
 
 static char tmp[64] = "/tmp/test_compare.XXXXXX";
@@ -345,49 +344,10 @@ static int write_fixture(const char *path, bool is_new, const char *hostname, bo
 	return ret;
 }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = calloc(1, 1 << 20);
-
-	if (f && buf && fread(buf, 1, (1 << 20) - 1, f) == 0)
-		buf[0] = 0;
-	if (f)
-		fclose(f);
-	return buf;
-}
-
 /* Runs exe with args; stdout and stderr land in out and err (malloc'd). */
 static int run(char **out, char **err, const char *const *args)
 {
-	const char *argv[16] = {exe};
-	char fo[128], fe[128];
-	int n, status;
-	pid_t pid;
-
-	for (n = 1; args[n - 1] && n < 15; n++)
-		argv[n] = args[n - 1];
-	argv[n] = NULL;
-	snprintf(fo, sizeof(fo), "%s/stdout", tmp);
-	snprintf(fe, sizeof(fe), "%s/stderr", tmp);
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		int o = open(fo, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int e = open(fe, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-		if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
-			_exit(125);
-		execv(exe, (char *const *)argv);
-		_exit(127);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) < 0)
-		return -1;
-	*out = slurp(fo);
-	*err = slurp(fe);
-	if (**err && (*err)[strlen(*err) - 1] == '\n')
-		(*err)[strlen(*err) - 1] = 0;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+	return run_cmd(exe, tmp, NULL, out, err, args);
 }
 
 static int count(const char *s, const char *needle)

@@ -8,17 +8,16 @@
  * tree ($EXITBENCH_SRCDIR, else the current directory).
  */
 #include <dirent.h>
-#include <fcntl.h>
 #include <ftw.h>
 #include <jansson.h>
 #include <math.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "bench/report/csv.h"
 #include "bench/report/published.h"
 #include "bench/result/result.h"
+#include "tests/run_cmd.h"
 #include "tests/tap.h"
 
 #define NS 1001 /* samples base + 0 .. base + 1000: median +500, p10 +100, p90 +900 */
@@ -56,39 +55,11 @@ static int lines(const char *s)
 	return n;
 }
 
-/* Runs exitbench with args; its stdout and stderr come back malloc'd. */
+/* Runs exitbench with args (PATH path_env unless NULL); its stdout and
+ * stderr come back malloc'd. */
 static int run_report(const char *path_env, char **out, char **err, const char *const *args)
 {
-	char fo[300], fe[300];
-	const char *argv[32] = {exe};
-	int n = 1, status;
-	pid_t pid;
-
-	for (; args[n - 1]; n++)
-		argv[n] = args[n - 1];
-	argv[n] = NULL;
-	snprintf(fo, sizeof(fo), "%s/stdout", tmp);
-	snprintf(fe, sizeof(fe), "%s/stderr", tmp);
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		int o = open(fo, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int e = open(fe, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-		if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
-			_exit(125);
-		if (path_env)
-			setenv("PATH", path_env, 1);
-		execv(exe, (char *const *)argv);
-		_exit(127);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) < 0)
-		return -1;
-	*out = slurp(fo);
-	*err = slurp(fe);
-	if (*err && **err && (*err)[strlen(*err) - 1] == '\n')
-		(*err)[strlen(*err) - 1] = 0; /* keeps TAP lines whole */
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+	return run_cmd(exe, tmp, path_env, out, err, args);
 }
 
 /* A class whose samples are base + 0 .. base + 1000. */

@@ -436,16 +436,6 @@ void trace_session_close(struct trace_session *s)
 	free(s);
 }
 
-struct trace_session *trace_start(pid_t pid, char *err, size_t len)
-{
-	struct trace_opts o = {.pid = pid};
-	struct trace_session *s = trace_session_open(&o);
-
-	if (!s && err && len)
-		snprintf(err, len, "%s", mvm_error());
-	return s;
-}
-
 int trace_stop_collect(struct trace_session *s, struct trace_counts *out)
 {
 	int ret = trace_session_stop(s);
@@ -454,11 +444,6 @@ int trace_stop_collect(struct trace_session *s, struct trace_counts *out)
 	memcpy(out->enabled, s->info.enabled, sizeof(out->enabled));
 	out->lost = s->info.lost;
 	return ret;
-}
-
-void trace_free(struct trace_session *s)
-{
-	trace_session_close(s);
 }
 
 void trace_record_write(FILE *f, const char *event, const struct tep_record *r, int pid)

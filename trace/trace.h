@@ -255,11 +255,9 @@ const struct trace_info *trace_session_info(const struct trace_session *s);
 /* Destroys the instance (stopping first), unmounts what it mounted, frees. */
 void trace_session_close(struct trace_session *s);
 
-/* The API of `exitbench run --trace`: trace pid's threads (0: every VM). */
-struct trace_session *trace_start(pid_t pid, char *err, size_t len);
-/* Stops and fills *out; 0, or -1 with mvm_error(). */
+/* The counts of `exitbench run --trace`: stops s and fills *out; 0, or -1
+ * with mvm_error(). */
 int trace_stop_collect(struct trace_session *s, struct trace_counts *out);
-void trace_free(struct trace_session *s);
 
 /* Removes instances left by exitbench processes that no longer exist;
  * returns how many, or -1.  Names them in note. */

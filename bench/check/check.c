@@ -116,11 +116,6 @@ uint8_t check_pattern(uint64_t i)
 	return (uint8_t)((z ^ (z >> 31)) | 1); /* odd: never 0, never a zeroed byte */
 }
 
-const uint8_t *check_ev_data(const struct check_ctx *c, const struct check_event *e)
-{
-	return c->data + e->off;
-}
-
 uint64_t check_ev_value(const struct check_ctx *c, const struct check_event *e)
 {
 	uint64_t v = 0;

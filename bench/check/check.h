@@ -120,8 +120,7 @@ void *check_data(struct check_ctx *c, uint64_t off, size_t len);
 int check_add_slot(struct check_ctx *c, uint32_t slot, uint64_t gpa, size_t size, uint32_t flags);
 /* Byte i of the answer stream: well mixed, odd, so never 0. */
 uint8_t check_pattern(uint64_t i);
-/* The event's data bytes and its first up-to-8 bytes as a little-endian value. */
-const uint8_t *check_ev_data(const struct check_ctx *c, const struct check_event *e);
+/* The event's first up-to-8 data bytes as a little-endian value. */
 uint64_t check_ev_value(const struct check_ctx *c, const struct check_event *e);
 void check_event_str(const struct check_event *e, char *buf, size_t len);
 /* Event i must match want in kind, direction, address, size, count (not

@@ -95,9 +95,9 @@ double cmp_rng_beta(struct cmp_rng *r, double a, double b)
 void cmp_sample_from_rf(const struct rf_class *c, struct cmp_sample *s)
 {
 	memset(s, 0, sizeof(*s));
-	s->median = c->median;
-	s->n = c->n;
-	s->sorted = c->nsamples == c->n && c->nsamples ? c->samples : NULL;
+	s->median = c->sum.median;
+	s->n = c->sum.n;
+	s->sorted = c->nsamples == c->sum.n && c->nsamples ? c->samples : NULL;
 	s->quantiles = c->nquantiles == QUANTILES ? c->quantiles : NULL;
 	s->run_medians = c->nrepeat >= 2 ? c->repeat_medians : NULL;
 	s->nruns = c->nrepeat >= 2 ? c->nrepeat : 0;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "bench/compare/compare.h"
+#include "bench/result/result.h"
 #include "lib/error.h"
 
 struct side {
@@ -31,10 +32,11 @@ static void side_problem(const struct side *s, const char *name, char *why, size
 			w = snprintf(why, len, "missing in %s %s", s->what, s->runs[i].path);
 			break;
 		}
-		if (strcmp(k->status, "ok")) {
-			w = snprintf(why, len, "%s in %s%s%s%s%s", k->status, s->what,
-				     s->nruns > 1 ? " " : "", s->nruns > 1 ? s->runs[i].path : "",
-				     k->reason[0] ? ": " : "", k->reason);
+		if (k->status != CLASS_OK) {
+			w = snprintf(why, len, "%s in %s%s%s%s%s", class_status_name(k->status),
+				     s->what, s->nruns > 1 ? " " : "",
+				     s->nruns > 1 ? s->runs[i].path : "", k->reason[0] ? ": " : "",
+				     k->reason);
 			break;
 		}
 	}
@@ -51,8 +53,8 @@ static int by_double(const void *x, const void *y)
 
 static int by_median(const void *x, const void *y)
 {
-	double a = (*(const struct rf_class *const *)x)->median;
-	double b = (*(const struct rf_class *const *)y)->median;
+	double a = (*(const struct rf_class *const *)x)->sum.median;
+	double b = (*(const struct rf_class *const *)y)->sum.median;
 
 	return (a > b) - (a < b);
 }
@@ -74,7 +76,8 @@ static int gather(const struct side *s, const char *name, const struct rf_class 
 			if (*nruns >= MAX_REPEAT)
 				return mvm_fail("class %s: more than %d runs in the %s files", name,
 						MAX_REPEAT, s->what);
-			runs[(*nruns)++] = k[i]->nrepeat ? k[i]->repeat_medians[j] : k[i]->median;
+			runs[(*nruns)++] =
+			    k[i]->nrepeat ? k[i]->repeat_medians[j] : k[i]->sum.median;
 		}
 	}
 	qsort(k, s->nruns, sizeof(k[0]), by_median);
@@ -91,8 +94,8 @@ static int gather(const struct side *s, const char *name, const struct rf_class 
 static bool exact_counts(const struct cmp_entry *e)
 {
 	return !strcmp(e->fb->units, "emulated_instructions") &&
-	       !strcmp(e->fn->units, "emulated_instructions") && e->b->p10 == e->b->p90 &&
-	       e->n->p10 == e->n->p90;
+	       !strcmp(e->fn->units, "emulated_instructions") && e->b->sum.p10 == e->b->sum.p90 &&
+	       e->n->sum.p10 == e->n->sum.p90;
 }
 
 static void compare_exact(struct cmp_entry *e)
@@ -100,8 +103,8 @@ static void compare_exact(struct cmp_entry *e)
 	struct cmp_result *r = &e->r;
 
 	memset(r, 0, sizeof(*r));
-	r->base = e->b->median;
-	r->new_ = e->n->median;
+	r->base = e->b->sum.median;
+	r->new_ = e->n->sum.median;
 	r->change = r->ci_lo = r->ci_hi = r->new_ - r->base;
 	r->change_pct = r->ci_lo_pct = r->ci_hi_pct = 100 * r->change / r->base;
 	r->verdict = r->change > 0 ? CMP_SLOWER : r->change < 0 ? CMP_FASTER : CMP_SAME;
@@ -154,11 +157,11 @@ static double side_spread(const struct rf_run *runs, unsigned int nruns, const c
 	for (unsigned int f = 0; f < nruns; f++) {
 		const struct rf_class *k = rf_find_class(&runs[f], name);
 
-		if (!k || strcmp(k->status, "ok"))
+		if (!k || k->status != CLASS_OK)
 			return NAN;
 		for (unsigned int j = 0; j < (k->nrepeat ? k->nrepeat : 1) && n < MAX_REPEAT * 2;
 		     j++)
-			v[n++] = k->nrepeat ? k->repeat_medians[j] : k->median;
+			v[n++] = k->nrepeat ? k->repeat_medians[j] : k->sum.median;
 	}
 	if (n < 2)
 		return NAN;

@@ -41,7 +41,8 @@ static void run_title(FILE *f, const struct cdf_arg *a, unsigned int i)
 		snprintf(what, sizeof(what), "%s/%s: software backend, not hardware",
 			 run->rf.backend, run->rf.kvm_module);
 	snprintf(t, sizeof(t), "%s (%s)%s; tails: min %.0f, max %.0f", run->label, what,
-		 c->verified ? "" : " UNVERIFIED: not shown to be an exit", c->min, c->max);
+		 c->verified ? "" : " UNVERIFIED: not shown to be an exit", (double)c->sum.min,
+		 (double)c->sum.max);
 	gp_quote(f, t);
 }
 

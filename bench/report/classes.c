@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "bench/report/report.h"
+#include "bench/result/result.h"
 
 #define MAX_NAMES 128
 
@@ -40,12 +41,12 @@ static void run_block(FILE *f, const struct classes_arg *a, unsigned int i)
 		const struct rf_class *c = rf_find_class(&run->rf, a->names[k]);
 		char gap[320];
 
-		if (c && strcmp(c->status, "ok") == 0) {
-			fprintf(f, "%.3f %.1f %.1f %.1f %d \"\"\n", row_y(a, k, i), c->median,
-				c->p10, c->p90, c->verified);
+		if (c && c->status == CLASS_OK) {
+			fprintf(f, "%.3f %.1f %.1f %.1f %d \"\"\n", row_y(a, k, i), c->sum.median,
+				c->sum.p10, c->sum.p90, c->verified);
 			continue;
 		}
-		snprintf(gap, sizeof(gap), "%s", c ? c->status : "did not run");
+		snprintf(gap, sizeof(gap), "%s", c ? class_status_name(c->status) : "did not run");
 		fprintf(f, "%.3f NaN NaN NaN 0 ", row_y(a, k, i));
 		gp_quote(f, gap);
 		fputc('\n', f);
@@ -103,8 +104,8 @@ static double left_edge(const struct classes_arg *a)
 		for (unsigned int k = 0; k < a->nnames; k++) {
 			const struct rf_class *c = report_ok_class(&a->r->runs[i], a->names[k]);
 
-			if (c && c->p10 > 0)
-				lo = fmin(lo, c->p10);
+			if (c && c->sum.p10 > 0)
+				lo = fmin(lo, c->sum.p10);
 		}
 	return isfinite(lo) ? lo / 3 : 1;
 }

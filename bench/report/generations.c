@@ -16,6 +16,7 @@
 
 #include "bench/host/platform.h"
 #include "bench/report/report.h"
+#include "bench/result/result.h"
 
 #define GEN_MAX_BLOCKS 32
 #define GEN_MAX_YEARS  64
@@ -32,8 +33,9 @@ static void place(struct gen_point *p, const struct report_run *run, const char 
 		snprintf(p->why, sizeof(p->why), "%s did not run", cls);
 		return;
 	}
-	if (strcmp(c->status, "ok")) {
-		snprintf(p->why, sizeof(p->why), "%s %s: %s", c->name, c->status, c->reason);
+	if (c->status != CLASS_OK) {
+		snprintf(p->why, sizeof(p->why), "%s %s: %s", c->name, class_status_name(c->status),
+			 c->reason);
 		return;
 	}
 	p->ticks = c->net_median;

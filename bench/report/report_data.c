@@ -81,10 +81,10 @@ static unsigned int part_names(const struct report *r, const char **names, unsig
 	unsigned int n = 0;
 
 	for (unsigned int i = 0; i < r->nruns; i++)
-		for (unsigned int k = 0; r->runs[i].has_breakdown && k < r->runs[i].rf.nclasses;
+		for (unsigned int k = 0; r->runs[i].rf.has_breakdown && k < r->runs[i].rf.nclasses;
 		     k++)
-			for (unsigned int p = 0; p < r->runs[i].bd[k].n; p++) {
-				const char *nm = r->runs[i].bd[k].part[p].name;
+			for (unsigned int p = 0; p < r->runs[i].rf.classes[k].bd.n; p++) {
+				const char *nm = r->runs[i].rf.classes[k].bd.part[p].name;
 				bool seen = false;
 
 				for (unsigned int j = 0; j < n && !seen; j++)
@@ -95,7 +95,7 @@ static unsigned int part_names(const struct report *r, const char **names, unsig
 	return n;
 }
 
-static const struct report_part *find_part(const struct report_breakdown *bd, const char *name)
+static const struct rf_part *find_part(const struct rf_breakdown *bd, const char *name)
 {
 	for (unsigned int p = 0; p < bd->n; p++)
 		if (strcmp(bd->part[p].name, name) == 0)
@@ -106,8 +106,8 @@ static const struct report_part *find_part(const struct report_breakdown *bd, co
 static int breakdown_fill(FILE *f, const void *arg)
 {
 	const struct report *r = arg;
-	const char *parts[REPORT_MAX_PARTS * 4];
-	unsigned int np = part_names(r, parts, REPORT_MAX_PARTS * 4);
+	const char *parts[RF_MAX_PARTS * 4];
+	unsigned int np = part_names(r, parts, RF_MAX_PARTS * 4);
 
 	fprintf(f, "# exitbench report: host-side breakdown of the round trip per run and class\n"
 		   "# columns: run and class, then each part's median TSC ticks per iteration "
@@ -120,12 +120,12 @@ static int breakdown_fill(FILE *f, const void *arg)
 	}
 	fputs(" \"round trip median\"\n", f);
 	for (unsigned int i = 0; i < r->nruns; i++)
-		for (unsigned int k = 0; r->runs[i].has_breakdown && k < r->runs[i].rf.nclasses;
+		for (unsigned int k = 0; r->runs[i].rf.has_breakdown && k < r->runs[i].rf.nclasses;
 		     k++) {
 			const struct report_run *run = &r->runs[i];
 			char label[320];
 
-			if (!run->bd[k].n)
+			if (!run->rf.classes[k].bd.n)
 				continue;
 			snprintf(label, sizeof(label), "%s %s%s%s%s", run->label,
 				 run->rf.classes[k].name,
@@ -139,31 +139,32 @@ static int breakdown_fill(FILE *f, const void *arg)
 											 : "");
 			gp_quote(f, label);
 			for (unsigned int p = 0; p < np; p++) {
-				const struct report_part *pt = find_part(&run->bd[k], parts[p]);
+				const struct rf_part *pt =
+				    find_part(&run->rf.classes[k].bd, parts[p]);
 
 				if (pt)
 					fprintf(f, " %.1f", pt->ticks);
 				else
 					fputs(" -", f);
 			}
-			fprintf(f, " %.1f\n", run->rf.classes[k].median);
+			fprintf(f, " %.1f\n", run->rf.classes[k].sum.median);
 		}
 	return ferror(f) ? -1 : 0;
 }
 
 static int write_breakdown(struct report *r)
 {
-	const char *parts[REPORT_MAX_PARTS * 4];
+	const char *parts[RF_MAX_PARTS * 4];
 	char count[16];
 	struct plot_job *j;
 
 	for (unsigned int i = 0; i < r->nruns; i++)
-		r->any_breakdown |= r->runs[i].has_breakdown;
+		r->any_breakdown |= r->runs[i].rf.has_breakdown;
 	if (!r->any_breakdown)
 		return 0;
 	if (stage_write(r, "plots/breakdown.dat", breakdown_fill, r))
 		return -1;
-	snprintf(count, sizeof(count), "%u", part_names(r, parts, REPORT_MAX_PARTS * 4));
+	snprintf(count, sizeof(count), "%u", part_names(r, parts, RF_MAX_PARTS * 4));
 	j = report_add_job(r, "breakdown.gp", "breakdown");
 	if (!j)
 		return -1;

@@ -33,13 +33,13 @@ static double net(const struct rf_run *run, const char *cls)
 {
 	const struct rf_class *c = rf_find_class(run, cls);
 
-	return c && strcmp(c->status, "ok") == 0 ? c->net_median : NAN;
+	return c && c->status == CLASS_OK ? c->net_median : NAN;
 }
 
 static void legs(FILE *f, const struct report_run *kvm, const char *cls)
 {
-	for (unsigned int i = 0; kvm->bd && i < kvm->rf.nclasses; i++) {
-		const struct report_breakdown *bd = &kvm->bd[i];
+	for (unsigned int i = 0; i < kvm->rf.nclasses; i++) {
+		const struct rf_breakdown *bd = &kvm->rf.classes[i].bd;
 
 		if (strcmp(kvm->rf.classes[i].name, cls) || !bd->n)
 			continue;

@@ -2,9 +2,7 @@
 /* exitbench report, phase 1: find, read and check every input. */
 #include <dirent.h>
 #include <errno.h>
-#include <jansson.h>
 #include <limits.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,131 +130,6 @@ static int collect_inputs(const struct report_opts *o, struct pathlist *l)
 	return ret;
 }
 
-/* A part of the breakdown: an object of statistics with a numeric "median". */
-static int read_part(const char *path, size_t ci, const char *key, json_t *v,
-		     struct report_breakdown *bd)
-{
-	json_t *m = json_object_get(v, "median");
-	struct report_part *p;
-
-	if (!json_is_number(m) || !isfinite(json_number_value(m)))
-		return mvm_fail("%s: classes[%zu].breakdown.%s.median: not a number", path, ci,
-				key);
-	if (bd->n >= REPORT_MAX_PARTS)
-		return mvm_fail("%s: classes[%zu].breakdown: more than %d parts", path, ci,
-				REPORT_MAX_PARTS);
-	p = &bd->part[bd->n++];
-	snprintf(p->name, sizeof(p->name), "%s", key);
-	p->ticks = json_number_value(m);
-	return 0;
-}
-
-/*
- * classes[ci].breakdown (exitbench run, docs/json-schema.md): "available",
- * then one statistics object per part (exit_leg, vmm_handling, entry_leg);
- * numbers, strings and arrays beside them describe the breakdown.
- */
-static int read_breakdown(const char *path, size_t ci, json_t *cls, struct report_breakdown *bd)
-{
-	json_t *b = json_object_get(cls, "breakdown"), *v;
-	const char *key;
-
-	if (!b || json_is_null(b))
-		return 0;
-	if (!json_is_object(b))
-		return mvm_fail("%s: classes[%zu].breakdown: not an object", path, ci);
-	v = json_object_get(b, "available");
-	if (!json_is_boolean(v))
-		return mvm_fail("%s: classes[%zu].breakdown.available: not true or false", path,
-				ci);
-	if (json_is_false(v)) {
-		bd->unavailable = true;
-		snprintf(bd->reason, sizeof(bd->reason), "%s",
-			 json_string_value(json_object_get(b, "reason")) ?: "no reason given");
-		return 0;
-	}
-	json_object_foreach(b, key, v)
-	{
-		if (json_is_object(v) && read_part(path, ci, key, v, bd))
-			return -1;
-	}
-	if (!bd->n)
-		return mvm_fail("%s: classes[%zu].breakdown: available but no part", path, ci);
-	return 0;
-}
-
-/*
- * The mitigation state in one line: the kernel's mitigations= parameter
- * (or "default") and the spectre_v2 line up to its first ';'.  Labels
- * only: a missing field leaves "not recorded".
- */
-static void read_mitigations(json_t *doc, struct report_run *run)
-{
-	json_t *host = json_object_get(doc, "host");
-	const char *cmd =
-	    json_string_value(json_object_get(json_object_get(host, "kernel"), "cmdline"));
-	const char *v2 =
-	    json_string_value(json_object_get(json_object_get(host, "mitigations"), "spectre_v2"));
-	const char *m = cmd ? strstr(cmd, "mitigations=") : NULL;
-
-	if (m && m != cmd && m[-1] != ' ')
-		m = NULL; /* part of another parameter's name */
-	if (!cmd && !v2) {
-		snprintf(run->mitigations, sizeof(run->mitigations), "not recorded");
-		return;
-	}
-	snprintf(run->mitigations, sizeof(run->mitigations), "%.*s; spectre_v2: %.*s",
-		 m ? (int)strcspn(m, " ") : 7, m ? m : "default", v2 ? (int)strcspn(v2, ";") : 12,
-		 v2 ? v2 : "not recorded");
-}
-
-/* perf_overhead (optional): cpuid with and without counters, one run. */
-static void read_perf_overhead(json_t *doc, struct report_run *run)
-{
-	json_t *o = json_object_get(doc, "perf_overhead");
-	json_t *with = json_object_get(o, "median_with_perf");
-	json_t *without = json_object_get(o, "median_without_perf");
-
-	run->have_perf_overhead = json_is_number(with) && json_is_number(without);
-	if (run->have_perf_overhead) {
-		run->cpuid_with_perf = json_number_value(with);
-		run->cpuid_without_perf = json_number_value(without);
-	}
-}
-
-/* What resultfile_read() does not keep: breakdowns, the mitigation state,
- * the perf overhead. */
-static int read_extras(struct report_run *run)
-{
-	const char *path = run->rf.path;
-	json_error_t err;
-	json_t *doc = json_load_file(path, 0, &err), *classes;
-	int ret = 0;
-
-	if (!doc)
-		return mvm_fail("%s: line %d: %s", path, err.line, err.text);
-	read_mitigations(doc, run);
-	read_perf_overhead(doc, run);
-	classes = json_object_get(doc, "classes");
-	run->bd = calloc(run->rf.nclasses ? run->rf.nclasses : 1, sizeof(*run->bd));
-	if (!run->bd)
-		ret = mvm_fail_errno("%s: allocate breakdowns", path);
-	for (unsigned int i = 0; ret == 0 && i < run->rf.nclasses; i++) {
-		json_t *c = json_array_get(classes, i);
-
-		if (!c || strcmp(json_string_value(json_object_get(c, "name")) ?: "",
-				 run->rf.classes[i].name))
-			ret = mvm_fail("%s: classes[%u].name: does not match the class read", path,
-				       i);
-		else
-			ret = read_breakdown(path, i, c, &run->bd[i]);
-		if (ret == 0 && run->bd[i].n)
-			run->has_breakdown = true;
-	}
-	json_decref(doc);
-	return ret;
-}
-
 static void label_run(struct report_run *run)
 {
 	const struct rf_run *rf = &run->rf;
@@ -315,11 +188,9 @@ static int load_runs(struct report *r, const struct pathlist *l)
 	for (unsigned int i = 0; i < l->n; i++) {
 		struct report_run *run = &r->runs[i];
 
-		if (resultfile_read(l->p[i], &run->rf))
+		if (resultfile_read_flags(l->p[i], RF_READ_BREAKDOWN, &run->rf))
 			return -1;
 		r->nruns++;
-		if (read_extras(run))
-			return -1;
 		label_run(run);
 	}
 	qsort(r->runs, r->nruns, sizeof(*r->runs), cmp_run);
@@ -348,10 +219,8 @@ int report_load(struct report *r)
 
 void report_free(struct report *r)
 {
-	for (unsigned int i = 0; i < r->nruns; i++) {
+	for (unsigned int i = 0; i < r->nruns; i++)
 		resultfile_free(&r->runs[i].rf);
-		free(r->runs[i].bd);
-	}
 	free(r->runs);
 	r->runs = NULL;
 	r->nruns = 0;
@@ -364,7 +233,7 @@ const struct rf_class *report_ok_class(const struct report_run *run, const char 
 {
 	const struct rf_class *c = rf_find_class(&run->rf, name);
 
-	return c && strcmp(c->status, "ok") == 0 ? c : NULL;
+	return c && c->status == CLASS_OK ? c : NULL;
 }
 
 unsigned int report_class_names(const struct report *r, unsigned int from, unsigned int to,
@@ -377,7 +246,7 @@ unsigned int report_class_names(const struct report *r, unsigned int from, unsig
 			const struct rf_class *c = &r->runs[i].rf.classes[k];
 			bool seen = false;
 
-			if (ok_only && strcmp(c->status, "ok"))
+			if (ok_only && c->status != CLASS_OK)
 				continue;
 			for (unsigned int j = 0; j < n && !seen; j++)
 				seen = strcmp(names[j], c->name) == 0;

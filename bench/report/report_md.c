@@ -8,6 +8,7 @@
 
 #include "bench/census/census.h"
 #include "bench/report/report.h"
+#include "bench/result/result.h"
 
 #define MAX_NAMES 128
 
@@ -138,14 +139,14 @@ static void runs_table(FILE *f, const struct report *r)
 			run->hardware ? "" : ": software backend, not hardware");
 		md_escape(f, rf->kernel_release);
 		fputs(" | ", f);
-		md_escape(f, run->mitigations);
+		md_escape(f, run->rf.mitigations);
 		fputs(seen(run), f);
 		fprintf(f, " | %llu kHz | ", (unsigned long long)rf->tsc_khz);
-		if (run->have_perf_overhead)
-			fprintf(f, "%.0f / %.0f (%+.1f%%)", run->cpuid_with_perf,
-				run->cpuid_without_perf,
-				100 * (run->cpuid_with_perf - run->cpuid_without_perf) /
-				    run->cpuid_without_perf);
+		if (run->rf.have_perf_overhead)
+			fprintf(f, "%.0f / %.0f (%+.1f%%)", run->rf.cpuid_with_perf,
+				run->rf.cpuid_without_perf,
+				100 * (run->rf.cpuid_with_perf - run->rf.cpuid_without_perf) /
+				    run->rf.cpuid_without_perf);
 		else
 			fputs("not measured", f);
 		fputs(" | ", f);
@@ -168,15 +169,15 @@ static void cell(FILE *f, const struct report_run *run, const char *cls)
 		fputs(" – |", f);
 		return;
 	}
-	if (strcmp(c->status, "ok")) {
-		fprintf(f, " %s |", c->status);
+	if (c->status != CLASS_OK) {
+		fprintf(f, " %s |", class_status_name(c->status));
 		return;
 	}
 	v = c->verified ? "verified" : "UNVERIFIED";
 	if (run->hardware)
-		fprintf(f, " %.0f (%.0f–%.0f) %s |", c->median, c->p10, c->p90, v);
+		fprintf(f, " %.0f (%.0f–%.0f) %s |", c->sum.median, c->sum.p10, c->sum.p90, v);
 	else
-		fprintf(f, " † *%.0f (%.0f–%.0f)* %s |", c->median, c->p10, c->p90, v);
+		fprintf(f, " † *%.0f (%.0f–%.0f)* %s |", c->sum.median, c->sum.p10, c->sum.p90, v);
 }
 
 static const char *handled_in(const struct report *r, unsigned int from, unsigned int to,
@@ -199,7 +200,7 @@ static void group_notes(FILE *f, const struct report *r, unsigned int from, unsi
 	for (unsigned int i = from; i < to; i++)
 		for (unsigned int k = 0; k < r->runs[i].rf.nclasses; k++) {
 			const struct rf_class *c = &r->runs[i].rf.classes[k];
-			bool ok = strcmp(c->status, "ok") == 0;
+			bool ok = c->status == CLASS_OK;
 
 			if ((ok && c->verified) || (!ok && !c->reason[0]))
 				continue;
@@ -208,7 +209,8 @@ static void group_notes(FILE *f, const struct report *r, unsigned int from, unsi
 			any = true;
 			fputs("- ", f);
 			md_escape(f, r->runs[i].label);
-			fprintf(f, ", `%s`: %s: ", c->name, ok ? "UNVERIFIED" : c->status);
+			fprintf(f, ", `%s`: %s: ", c->name,
+				ok ? "UNVERIFIED" : class_status_name(c->status));
 			md_escape(f, c->reason);
 			fputc('\n', f);
 		}
@@ -405,13 +407,13 @@ static void cdfs(FILE *f, const struct report *r)
 static void breakdown_missing(FILE *f, const struct report *r)
 {
 	for (unsigned int i = 0; i < r->nruns; i++)
-		for (unsigned int k = 0; r->runs[i].bd && k < r->runs[i].rf.nclasses; k++) {
-			if (!r->runs[i].bd[k].unavailable)
+		for (unsigned int k = 0; k < r->runs[i].rf.nclasses; k++) {
+			if (!r->runs[i].rf.classes[k].bd.unavailable)
 				continue;
 			fputs("- ", f);
 			md_escape(f, r->runs[i].label);
 			fprintf(f, ", `%s`: no breakdown: ", r->runs[i].rf.classes[k].name);
-			md_escape(f, r->runs[i].bd[k].reason);
+			md_escape(f, r->runs[i].rf.classes[k].bd.reason);
 			fputc('\n', f);
 		}
 	fputc('\n', f);

@@ -23,8 +23,6 @@ static json_t *kv_object(const struct kv_list *l)
 	return o;
 }
 
-static json_t *host_labels_json(const struct host_info *h);
-
 /* The fields a guest is shown rather than the hardware's (host.guest_seen). */
 static json_t *guest_seen_json(const struct host_info *h)
 {
@@ -33,36 +31,45 @@ static json_t *guest_seen_json(const struct host_info *h)
 			     : json_array();
 }
 
-static json_t *host_json(const struct host_info *h)
+static json_t *kernel_json(const struct host_info *h)
 {
-	json_t *host = host_labels_json(h);
-
-	if (host && h->lab[0])
-		json_object_set_new(host, "lab", json_loads(h->lab, 0, NULL));
-	return host;
+	return json_pack("{s:s, s:s, s:s}", "release", h->kernel_release, "version",
+			 h->kernel_version, "cmdline", h->cmdline);
 }
 
-static json_t *host_labels_json(const struct host_info *h)
+static json_t *cpu_json(const struct host_info *h)
+{
+	return json_pack("{s:s, s:i, s:i, s:i, s:s, s:s, s:s, s:o}", "vendor", h->vendor, "family",
+			 (int)h->family, "model", (int)h->model, "stepping", (int)h->stepping,
+			 "model_name", h->model_name, "microcode", h->microcode, "microarch",
+			 h->microarch, "microarch_year",
+			 h->microarch_year ? json_integer(h->microarch_year) : json_null());
+}
+
+static json_t *kvm_json(const struct host_info *h)
 {
 	const struct backend *b = &h->backend;
-	json_t *o = json_pack(
-	    "{s:s, s:{s:s, s:s, s:s}, s:{s:s, s:i, s:i, s:i, s:s, s:s, s:s, s:o}, s:I, s:s, "
-	    "s:s, s:o, s:{s:s, s:s, s:b, s:s, s:b, s:b, s:s, s:o}}",
-	    "hostname", h->hostname, "kernel", "release", h->kernel_release, "version",
-	    h->kernel_version, "cmdline", h->cmdline, "cpu", "vendor", h->vendor, "family",
-	    (int)h->family, "model", (int)h->model, "stepping", (int)h->stepping, "model_name",
-	    h->model_name, "microcode", h->microcode, "microarch", h->microarch, "microarch_year",
-	    h->microarch_year ? json_integer(h->microarch_year) : json_null(), "tsc_khz",
-	    (json_int_t)h->tsc_khz, "tsc_khz_source", h->tsc_khz_source, "governor", h->governor,
-	    "mitigations", kv_object(&h->mitigations), "kvm", "backend", b->name, "module",
-	    b->module, "nested", b->nested, "hypervisor", b->hypervisor, "host_vmx", b->host_vmx,
-	    "host_svm", b->host_svm, "hypercall_insn", backend_hypercall_insn(b), "params",
-	    kv_object(&h->kvm_params));
 
-	if (o) {
-		json_object_set_new(o, "platform", json_string(h->platform));
-		json_object_set_new(o, "guest_seen", guest_seen_json(h));
-	}
+	return json_pack("{s:s, s:s, s:b, s:s, s:b, s:b, s:s, s:o}", "backend", b->name, "module",
+			 b->module, "nested", b->nested, "hypervisor", b->hypervisor, "host_vmx",
+			 b->host_vmx, "host_svm", b->host_svm, "hypercall_insn",
+			 backend_hypercall_insn(b), "params", kv_object(&h->kvm_params));
+}
+
+static json_t *host_json(const struct host_info *h)
+{
+	json_t *o =
+	    json_pack("{s:s, s:o, s:o, s:I, s:s, s:s, s:o, s:o}", "hostname", h->hostname, "kernel",
+		      kernel_json(h), "cpu", cpu_json(h), "tsc_khz", (json_int_t)h->tsc_khz,
+		      "tsc_khz_source", h->tsc_khz_source, "governor", h->governor, "mitigations",
+		      kv_object(&h->mitigations), "kvm", kvm_json(h));
+
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "platform", json_string(h->platform));
+	json_object_set_new(o, "guest_seen", guest_seen_json(h));
+	if (h->lab[0])
+		json_object_set_new(o, "lab", json_loads(h->lab, 0, NULL));
 	return o;
 }
 
@@ -179,10 +186,11 @@ static json_t *breakdown_json(const struct breakdown *b, uint64_t n)
 /* run --trace: tracepoint events per iteration next to the KVM stats. */
 static json_t *trace_json(const struct run_trace *t)
 {
-	json_t *ev = json_object();
+	json_t *ev;
 
 	if (t->error[0])
 		return json_pack("{s:b, s:s}", "available", 0, "reason", t->error);
+	ev = json_object();
 	for (unsigned int e = 0; e < t->nevents; e++)
 		if (t->enabled[e])
 			json_object_set_new(
@@ -208,14 +216,17 @@ static json_t *perf_json(const struct class_result *c)
 	return o;
 }
 
-static json_t *class_json(const struct class_result *c, bool no_time)
+/* What every class has, measured or not. */
+static json_t *class_head_json(const struct class_result *c)
 {
-	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i}", "name", c->cls->name, "handled_in",
-			      c->cls->handled_in, "what", c->cls->what, "status",
-			      class_status_name(c->status), "reason", c->reason, "ring", c->ring);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:i}", "name", c->cls->name, "handled_in",
+			 c->cls->handled_in, "what", c->cls->what, "status",
+			 class_status_name(c->status), "reason", c->reason, "ring", c->ring);
+}
 
-	if (c->status != CLASS_OK)
-		return o;
+/* A measured class: its statistics and verification. */
+static void class_measured_json(json_t *o, const struct class_result *c, bool no_time)
+{
 	json_object_set_new(o, "cpl", json_integer(c->cpl));
 	json_object_set_new(o, "iterations", json_integer((json_int_t)c->iterations));
 	json_object_set_new(o, "warmup", json_integer((json_int_t)c->warmup));
@@ -239,6 +250,11 @@ static json_t *class_json(const struct class_result *c, bool no_time)
 	json_object_set_new(o, "rezaps", json_integer((json_int_t)c->rezaps));
 	json_object_set_new(o, "hlt_skips", json_integer((json_int_t)c->hlt_skips));
 	json_object_set_new(o, "repeat", repeat_json(c));
+}
+
+/* A measured class's optional parts: breakdown, perf, trace, batch, aux. */
+static void class_extras_json(json_t *o, const struct class_result *c)
+{
 	if (c->bd.wanted)
 		json_object_set_new(o, "breakdown", breakdown_json(&c->bd, c->iterations));
 	if (c->perf || c->perf_note[0])
@@ -253,6 +269,16 @@ static json_t *class_json(const struct class_result *c, bool no_time)
 		json_object_set_new(o, "aux",
 				    json_pack("{s:s, s:o}", "name", c->cls->aux_name, "stats",
 					      stats_json(&c->aux)));
+}
+
+static json_t *class_json(const struct class_result *c, bool no_time)
+{
+	json_t *o = class_head_json(c);
+
+	if (o && c->status == CLASS_OK) {
+		class_measured_json(o, c, no_time);
+		class_extras_json(o, c);
+	}
 	return o;
 }
 
@@ -272,51 +298,58 @@ static json_t *tool_json(const struct run_result *r)
 	    "command_line", r->command_line);
 }
 
-static json_t *result_json(const struct run_result *r)
+static json_t *options_json(const struct run_result *r)
 {
-	json_t *classes = json_array();
-	json_t *doc;
+	const struct run_params *p = &r->params;
+	json_t *o = json_pack("{s:I, s:I, s:i, s:b, s:i, s:s, s:s}", "samples",
+			      (json_int_t)p->samples, "warmup", (json_int_t)p->warmup, "ring",
+			      p->ring, "quick", r->quick, "timeout_s", (int)p->timeout_s, "timer",
+			      timer_name(p->timer), "timer_note", r->timer_note);
+
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "repeat", json_integer(p->repeat));
+	json_object_set_new(o, "cpu", pin_json(p->cpu));
+	json_object_set_new(o, "cpu2", pin_json(p->cpu2));
+	json_object_set_new(o, "cpus_siblings", json_boolean(p->cpus_siblings));
+	json_object_set_new(o, "perf", json_boolean(p->perf != NULL));
+	json_object_set_new(o, "perf_mode",
+			    p->perf ? json_string(p->perf_inline ? "inline" : "pass")
+				    : json_null());
+	json_object_set_new(o, "loop", json_string(p->indirect ? "indirect" : "straight"));
+	json_object_set_new(o, "budget_s", num(p->budget_s > 0 ? p->budget_s : NAN));
+	return o;
+}
+
+static json_t *classes_json(const struct run_result *r)
+{
+	json_t *a = json_array();
 
 	for (unsigned int i = 0; i < r->nclasses; i++)
-		json_array_append_new(classes,
-				      class_json(&r->classes[i], r->host.tsc_is_instructions));
-	doc = json_pack(
-	    "{s:s, s:o, s:s, s:s, s:b, s:s, s:o, s:{s:I, s:I, s:i, "
-	    "s:b, s:i, s:s, s:s}, s:s, s:o, s:o}",
-	    "schema", RESULT_SCHEMA, "tool", tool_json(r), "started_utc", r->started_utc,
-	    "finished_utc", r->finished_utc, "partial", r->partial, "partial_reason",
-	    r->partial_reason, "host", host_json(&r->host), "options", "samples",
-	    (json_int_t)r->params.samples, "warmup", (json_int_t)r->params.warmup, "ring",
-	    r->params.ring, "quick", r->quick, "timeout_s", (int)r->params.timeout_s, "timer",
-	    timer_name(r->params.timer), "timer_note", r->timer_note, "units",
+		json_array_append_new(a, class_json(&r->classes[i], r->host.tsc_is_instructions));
+	return a;
+}
+
+static json_t *result_json(const struct run_result *r)
+{
+	json_t *doc = json_pack(
+	    "{s:s, s:o, s:s, s:s, s:b, s:s, s:o, s:o, s:s, s:o, s:o}", "schema", RESULT_SCHEMA,
+	    "tool", tool_json(r), "started_utc", r->started_utc, "finished_utc", r->finished_utc,
+	    "partial", r->partial, "partial_reason", r->partial_reason, "host", host_json(&r->host),
+	    "options", options_json(r), "units",
 	    r->host.tsc_is_instructions ? "emulated_instructions" : "tsc_ticks", "overhead",
 	    json_pack("{s:s, s:o}", "class", "null", "median", num(r->null_median)), "classes",
-	    classes);
-	if (doc) {
-		json_t *opt = json_object_get(doc, "options");
+	    classes_json(r));
 
-		json_object_set_new(doc, "quantity",
-				    json_string(r->quantity ? r->quantity : "kvm round trip"));
-		json_object_set_new(opt, "repeat", json_integer(r->params.repeat));
-		json_object_set_new(opt, "cpu", pin_json(r->params.cpu));
-		json_object_set_new(opt, "cpu2", pin_json(r->params.cpu2));
-		json_object_set_new(opt, "cpus_siblings", json_boolean(r->params.cpus_siblings));
-		json_object_set_new(opt, "perf", json_boolean(r->params.perf != NULL));
-		json_object_set_new(opt, "perf_mode",
-				    r->params.perf
-					? json_string(r->params.perf_inline ? "inline" : "pass")
-					: json_null());
-		json_object_set_new(opt, "loop",
-				    json_string(r->params.indirect ? "indirect" : "straight"));
-		json_object_set_new(opt, "budget_s",
-				    num(r->params.budget_s > 0 ? r->params.budget_s : NAN));
-		if (r->have_perf_overhead)
-			json_object_set_new(doc, "perf_overhead",
-					    json_pack("{s:s, s:f, s:f}", "class", "cpuid",
-						      "median_with_perf", r->cpuid_median_perf,
-						      "median_without_perf",
-						      r->cpuid_median_no_perf));
-	}
+	if (!doc)
+		return NULL;
+	json_object_set_new(doc, "quantity",
+			    json_string(r->quantity ? r->quantity : "kvm round trip"));
+	if (r->have_perf_overhead)
+		json_object_set_new(doc, "perf_overhead",
+				    json_pack("{s:s, s:f, s:f}", "class", "cpuid",
+					      "median_with_perf", r->cpuid_median_perf,
+					      "median_without_perf", r->cpuid_median_no_perf));
 	return doc;
 }
 

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "bench/result/result.h"
+#include "bench/result/resultfile_breakdown.h"
 #include "bench/result/resultfile_labels.h"
 #include "lib/stats.h"
 #include "lib/error.h"
@@ -220,42 +221,46 @@ static int get_bool(const struct rd *r, json_t *o, const char *key, bool *out)
 
 /* ---- one class ---- */
 
-static int read_stats(const struct rd *cr, json_t *c, struct rf_class *k)
+/* stats into k->sum; min and max also as read (*mn, *mx: the checks use them). */
+static int read_stats(const struct rd *cr, json_t *c, struct rf_class *k, double *mn, double *mx)
 {
 	json_t *s = need(cr, c, "stats", is_object, "an object"), *ci;
+	struct summary *m = &k->sum;
 	struct rd r;
-	double mn, mx;
+	uint64_t n;
 
 	if (!s)
 		return -1;
 	sub(&r, cr, "stats");
-	if (get_u64(&r, s, "n", &k->n) || get_ticks(&r, s, "min", false, &mn) ||
-	    get_ticks(&r, s, "max", false, &mx) || get_ticks(&r, s, "median", false, &k->median) ||
-	    get_ticks(&r, s, "p1", true, &k->p1) || get_ticks(&r, s, "p10", true, &k->p10) ||
-	    get_ticks(&r, s, "p90", true, &k->p90) || get_ticks(&r, s, "p99", true, &k->p99) ||
-	    get_ticks(&r, s, "mean", true, &k->mean) ||
-	    get_ticks(&r, s, "stddev", true, &k->stddev))
+	if (get_u64(&r, s, "n", &n) || get_ticks(&r, s, "min", false, mn) ||
+	    get_ticks(&r, s, "max", false, mx) || get_ticks(&r, s, "median", false, &m->median) ||
+	    get_ticks(&r, s, "p1", true, &m->p1) || get_ticks(&r, s, "p10", true, &m->p10) ||
+	    get_ticks(&r, s, "p90", true, &m->p90) || get_ticks(&r, s, "p99", true, &m->p99) ||
+	    get_ticks(&r, s, "mean", true, &m->mean) ||
+	    get_ticks(&r, s, "stddev", true, &m->stddev))
 		return -1;
-	k->min = mn;
-	k->max = mx;
-	if (k->n == 0)
+	m->n = (size_t)n;
+	m->min = (uint64_t)*mn;
+	m->max = (uint64_t)*mx;
+	m->median_ci_coverage = NAN;
+	if (n == 0)
 		return bad(&r, "n", "0 samples in a class whose status is \"ok\"");
-	if (!(k->median > 0))
+	if (!(m->median > 0))
 		return bad(&r, "median", "0 ticks: not the median of a measured class");
-	if (!(mn <= k->median && k->median <= mx))
+	if (!(*mn <= m->median && m->median <= *mx))
 		return bad(&r, "median", "outside [min, max]");
 	ci = json_object_get(s, "median_ci95");
 	if (!json_is_array(ci) || json_array_size(ci) != 2 ||
 	    !is_number_or_null(json_array_get(ci, 0)) || !is_number_or_null(json_array_get(ci, 1)))
 		return bad(&r, "median_ci95", ci ? "not an array of two numbers" : "missing");
-	k->ci_lo =
+	m->median_ci_lo =
 	    json_is_null(json_array_get(ci, 0)) ? NAN : json_number_value(json_array_get(ci, 0));
-	k->ci_hi =
+	m->median_ci_hi =
 	    json_is_null(json_array_get(ci, 1)) ? NAN : json_number_value(json_array_get(ci, 1));
-	if (!isnan(k->ci_lo) && !tick_ok(k->ci_lo))
-		return bad_ticks(&r, "median_ci95", k->ci_lo);
-	if (!isnan(k->ci_hi) && !tick_ok(k->ci_hi))
-		return bad_ticks(&r, "median_ci95", k->ci_hi);
+	if (!isnan(m->median_ci_lo) && !tick_ok(m->median_ci_lo))
+		return bad_ticks(&r, "median_ci95", m->median_ci_lo);
+	if (!isnan(m->median_ci_hi) && !tick_ok(m->median_ci_hi))
+		return bad_ticks(&r, "median_ci95", m->median_ci_hi);
 	return 0;
 }
 
@@ -336,15 +341,15 @@ static int read_samples(const struct rd *r, json_t *c, struct rf_class *k)
 
 	if (!a)
 		return 0; /* only with --raw */
-	if (!json_is_array(a) || json_array_size(a) != k->n) {
+	if (!json_is_array(a) || json_array_size(a) != k->sum.n) {
 		snprintf(what, sizeof(what), "not an array of stats.n = %llu integers",
-			 (unsigned long long)k->n);
+			 (unsigned long long)k->sum.n);
 		return bad(r, "samples", what);
 	}
-	k->samples = malloc(k->n * sizeof(*k->samples));
+	k->samples = malloc(k->sum.n * sizeof(*k->samples));
 	if (!k->samples)
 		return mvm_fail_errno("%s: %s.samples: allocate %llu samples", r->path, r->at,
-				      (unsigned long long)k->n);
+				      (unsigned long long)k->sum.n);
 	json_array_foreach(a, i, e)
 	{
 		if (!json_is_integer(e) || json_integer_value(e) < 0) {
@@ -359,7 +364,7 @@ static int read_samples(const struct rd *r, json_t *c, struct rf_class *k)
 			return bad(r, "samples", what);
 		}
 	}
-	k->nsamples = k->n;
+	k->nsamples = k->sum.n;
 	return 0;
 }
 
@@ -398,28 +403,28 @@ static int read_repeat(const struct rd *cr, json_t *c, struct rf_class *k)
 }
 
 /* The file against itself: the quantile function and the raw samples must
- * say what stats says (min, median, max), up to the writer's rounding. */
-static int consistent(const struct rd *r, const struct rf_class *k)
+ * say what stats says (min, median, max as read), up to the writer's rounding. */
+static int consistent(const struct rd *r, const struct rf_class *k, double mn, double mx)
 {
 	const double *q = k->quantiles;
 	char what[160];
 
-	if (!close_to(q[0], k->min) || !close_to(q[QUANTILES - 1], k->max) ||
-	    !close_to(q[QUANTILES / 2], k->median)) {
+	if (!close_to(q[0], mn) || !close_to(q[QUANTILES - 1], mx) ||
+	    !close_to(q[QUANTILES / 2], k->sum.median)) {
 		snprintf(what, sizeof(what),
 			 "%.10g .. %.10g .. %.10g disagree with stats min, median, max "
 			 "(%.10g, %.10g, %.10g)",
-			 q[0], q[QUANTILES / 2], q[QUANTILES - 1], k->min, k->median, k->max);
+			 q[0], q[QUANTILES / 2], q[QUANTILES - 1], mn, k->sum.median, mx);
 		return bad(r, "quantiles", what);
 	}
-	if (k->nsamples && (!close_to((double)k->samples[0], k->min) ||
-			    !close_to((double)k->samples[k->n - 1], k->max) ||
-			    !close_to(quantile_sorted(k->samples, k->n, 0.5), k->median))) {
+	if (k->nsamples && (!close_to((double)k->samples[0], mn) ||
+			    !close_to((double)k->samples[k->sum.n - 1], mx) ||
+			    !close_to(quantile_sorted(k->samples, k->sum.n, 0.5), k->sum.median))) {
 		snprintf(what, sizeof(what),
 			 "min, median, max %.10g, %.10g, %.10g disagree with stats (%.10g, %.10g, "
 			 "%.10g)",
-			 (double)k->samples[0], quantile_sorted(k->samples, k->n, 0.5),
-			 (double)k->samples[k->n - 1], k->min, k->median, k->max);
+			 (double)k->samples[0], quantile_sorted(k->samples, k->sum.n, 0.5),
+			 (double)k->samples[k->sum.n - 1], mn, k->sum.median, mx);
 		return bad(r, "samples", what);
 	}
 	return 0;
@@ -428,8 +433,10 @@ static int consistent(const struct rd *r, const struct rf_class *k)
 /* The fields only a class with status "ok" has. */
 static int read_ok_class(const struct rd *r, json_t *c, struct rf_class *k)
 {
+	double mn, mx;
+
 	if (get_u64(r, c, "iterations", &k->iterations) || get_u64(r, c, "warmup", &k->warmup) ||
-	    read_stats(r, c, k) || get_num(r, c, "net_median", true, &k->net_median) ||
+	    read_stats(r, c, k, &mn, &mx) || get_num(r, c, "net_median", true, &k->net_median) ||
 	    get_num(r, c, "exits_per_iteration", true, &k->exits_per_iter) ||
 	    get_bool(r, c, "verified", &k->verified) || read_checks(r, c, k) ||
 	    read_quantiles(r, c, k) || read_repeat(r, c, k) || read_samples(r, c, k))
@@ -438,21 +445,18 @@ static int read_ok_class(const struct rd *r, json_t *c, struct rf_class *k)
 		return bad_ticks(r, "net_median", k->net_median);
 	if (k->exits_per_iter < 0 || k->exits_per_iter >= RF_MAX_TICKS)
 		return bad(r, "exits_per_iteration", "not a count in [0, 2^63)");
-	return consistent(r, k);
+	return consistent(r, k, mn, mx);
 }
 
 static int read_status(const struct rd *r, json_t *c, struct rf_class *k)
 {
-	static const char *const known[] = {"ok", "skipped", "failed", "interrupted"};
-	char what[96];
+	char name[16], what[96];
 
-	if (get_str(r, c, "status", k->status, sizeof(k->status)))
+	if (get_str(r, c, "status", name, sizeof(name)))
 		return -1;
-	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-		if (strcmp(k->status, known[i]) == 0)
-			return 0;
-	snprintf(what, sizeof(what), "\"%s\", expected ok, skipped, failed or interrupted",
-		 k->status);
+	if (class_status_parse(name, &k->status) == 0)
+		return 0;
+	snprintf(what, sizeof(what), "\"%s\", expected ok, skipped, failed or interrupted", name);
 	return bad(r, "status", what);
 }
 
@@ -475,7 +479,7 @@ static int read_class(const struct rd *top, json_t *c, size_t i, struct rf_class
 	k->ring = (int)ring;
 	if (!k->name[0])
 		return bad(&r, "name", "empty");
-	return strcmp(k->status, "ok") ? 0 : read_ok_class(&r, c, k);
+	return k->status == CLASS_OK ? read_ok_class(&r, c, k) : 0;
 }
 
 static int read_classes(const struct rd *r, json_t *doc, struct rf_run *out)
@@ -588,7 +592,21 @@ static int read_schema(const struct rd *r, json_t *doc)
 	return 0;
 }
 
-static int read_top(const struct rd *r, json_t *doc, struct rf_run *out)
+/* perf_overhead (optional): cpuid with and without counters, one run. */
+static void read_perf_overhead(json_t *doc, struct rf_run *out)
+{
+	json_t *o = json_object_get(doc, "perf_overhead");
+	json_t *with = json_object_get(o, "median_with_perf");
+	json_t *without = json_object_get(o, "median_without_perf");
+
+	out->have_perf_overhead = json_is_number(with) && json_is_number(without);
+	if (out->have_perf_overhead) {
+		out->cpuid_with_perf = json_number_value(with);
+		out->cpuid_without_perf = json_number_value(without);
+	}
+}
+
+static int read_top(const struct rd *r, json_t *doc, unsigned int flags, struct rf_run *out)
 {
 	json_t *tool, *opt, *ovh;
 	struct rd sr;
@@ -621,9 +639,10 @@ static int read_top(const struct rd *r, json_t *doc, struct rf_run *out)
 		return -1;
 	sub(&sr, r, "overhead");
 	if (get_ticks(&sr, ovh, "median", true, &out->null_median) ||
-	    resultfile_labels(r->path, doc, out))
+	    resultfile_labels(r->path, doc, out) || read_classes(r, doc, out))
 		return -1;
-	return read_classes(r, doc, out);
+	read_perf_overhead(doc, out);
+	return flags & RF_READ_BREAKDOWN ? resultfile_breakdowns(r->path, doc, out) : 0;
 }
 
 static uint64_t fnv1a(const char *buf, size_t len)
@@ -635,7 +654,8 @@ static uint64_t fnv1a(const char *buf, size_t len)
 	return h;
 }
 
-int resultfile_parse(const char *path, const char *buf, size_t len, struct rf_run *out)
+static int parse(const char *path, const char *buf, size_t len, unsigned int flags,
+		 struct rf_run *out)
 {
 	struct rd r = {.path = path};
 	json_error_t err;
@@ -655,11 +675,16 @@ int resultfile_parse(const char *path, const char *buf, size_t len, struct rf_ru
 	memcpy(out->path, path, strlen(path) + 1);
 	out->content_hash = fnv1a(buf, len);
 	out->content_size = len;
-	ret = read_top(&r, doc, out);
+	ret = read_top(&r, doc, flags, out);
 	json_decref(doc);
 	if (ret)
 		resultfile_free(out);
 	return ret;
+}
+
+int resultfile_parse(const char *path, const char *buf, size_t len, struct rf_run *out)
+{
+	return parse(path, buf, len, 0, out);
 }
 
 /* The whole file in memory (malloc'd); a directory or device is refused. */
@@ -701,7 +726,7 @@ static char *slurp(const char *path, size_t *len, struct stat *st)
 	return buf;
 }
 
-int resultfile_read(const char *path, struct rf_run *out)
+int resultfile_read_flags(const char *path, unsigned int flags, struct rf_run *out)
 {
 	struct stat st;
 	size_t len = 0;
@@ -713,11 +738,16 @@ int resultfile_read(const char *path, struct rf_run *out)
 	buf = slurp(path, &len, &st);
 	if (!buf)
 		return -1;
-	ret = resultfile_parse(path, buf, len, out);
+	ret = parse(path, buf, len, flags, out);
 	free(buf);
 	out->dev = (unsigned long long)st.st_dev;
 	out->ino = (unsigned long long)st.st_ino;
 	return ret;
+}
+
+int resultfile_read(const char *path, struct rf_run *out)
+{
+	return resultfile_read_flags(path, 0, out);
 }
 
 void resultfile_free(struct rf_run *run)

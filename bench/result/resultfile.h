@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bench/run/runner.h" /* QUANTILES, MAX_REPEAT */
+#include "bench/run/runner.h" /* QUANTILES, MAX_REPEAT, MAX_CHECKS, enum class_status */
 
 struct rf_check {
 	char stat[32];
@@ -19,16 +19,34 @@ struct rf_check {
 	bool ok;
 };
 
+/* A host-side breakdown of one class ("breakdown" in the result file;
+ * read with RF_READ_BREAKDOWN). */
+#define RF_MAX_PARTS 8
+struct rf_part {
+	char name[48];
+	double ticks; /* median TSC ticks per iteration of this part */
+};
+
+struct rf_breakdown {
+	struct rf_part part[RF_MAX_PARTS];
+	unsigned int n;	  /* 0: the class has none */
+	bool unavailable; /* the run tried and said why not */
+	char reason[200];
+};
+
 struct rf_class {
-	char name[48], handled_in[8], status[16], reason[256];
+	char name[48], handled_in[8], reason[256];
+	enum class_status status; /* the writer's: class_status_name() names it */
 	int ring;
 	/* the fields below are set only when status is "ok" */
-	uint64_t n, iterations, warmup;
-	double min, p1, p10, median, p90, p99, max, mean, stddev, ci_lo, ci_hi;
+	uint64_t iterations, warmup;
+	/* "stats": the writer's struct summary (min and max whole ticks, the
+	 * median interval's coverage not read: NAN) */
+	struct summary sum;
 	double net_median;     /* NAN when null in the file */
 	double exits_per_iter; /* NAN when null in the file */
 	bool verified;
-	struct rf_check checks[4];
+	struct rf_check checks[MAX_CHECKS];
 	unsigned int nchecks;
 	double quantiles[QUANTILES];
 	unsigned int nquantiles; /* QUANTILES, or 0 for a non-ok class */
@@ -38,6 +56,7 @@ struct rf_class {
 	 * the file has no "repeat" object */
 	unsigned int nrepeat;
 	double repeat_medians[MAX_REPEAT];
+	struct rf_breakdown bd;
 };
 
 struct rf_run {
@@ -70,11 +89,21 @@ struct rf_run {
 	char platform[16];    /* host.platform, else bench/host/platform.h's rule */
 	bool guest_seen;      /* microcode, microarch, mitigations are a guest's view */
 	char units[24];	      /* "tsc_ticks" or "emulated_instructions" (bochs) */
+	/* "mitigations=auto; spectre_v2: Mitigation: Retpolines", or "not recorded" */
+	char mitigations[192];
+	/* perf_overhead: cpuid's median with and without perf counters, same run */
+	bool have_perf_overhead;
+	double cpuid_with_perf, cpuid_without_perf;
+	bool has_breakdown; /* some class has a breakdown (RF_READ_BREAKDOWN) */
 };
 
 /* 0, or -1 with mvm_error() = "<path>: <field>: <what is wrong>"
  * (fields dotted: "classes[2].stats.median"); *out is then empty. */
 int resultfile_read(const char *path, struct rf_run *out);
+/* The same, with flags: RF_READ_BREAKDOWN also reads and checks every
+ * class's breakdown (the report's; compare ignores them). */
+#define RF_READ_BREAKDOWN 1u
+int resultfile_read_flags(const char *path, unsigned int flags, struct rf_run *out);
 /* The same from len bytes in memory (path only names them in messages). */
 int resultfile_parse(const char *path, const char *buf, size_t len, struct rf_run *out);
 /* Largest file resultfile_read() accepts. */

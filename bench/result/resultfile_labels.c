@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * tool.method_version, tool.modified, host.kvm.hypervisor, host.platform
- * (or host.lab.platform) of a result file.  Files written before these keys
- * existed get them derived: method 1, modified when tool.version says
+ * (or host.lab.platform) and the mitigation state of a result file.  Files written before these
+ * keys existed get them derived: method 1, modified when tool.version says
  * "-dirty" or "+modified", the platform from backend, hypervisor bit and
  * signature (bench/host/platform.h).
  */
@@ -85,8 +85,34 @@ static int read_units(const char *path, json_t *doc, struct rf_run *out)
 	return 0;
 }
 
+/*
+ * The mitigation state in one line: the kernel's mitigations= parameter
+ * (or "default") and the spectre_v2 line up to its first ';'.  Labels
+ * only: a missing field leaves "not recorded".
+ */
+static void read_mitigations(json_t *doc, struct rf_run *out)
+{
+	json_t *host = json_object_get(doc, "host");
+	const char *cmd =
+	    json_string_value(json_object_get(json_object_get(host, "kernel"), "cmdline"));
+	const char *v2 =
+	    json_string_value(json_object_get(json_object_get(host, "mitigations"), "spectre_v2"));
+	const char *m = cmd ? strstr(cmd, "mitigations=") : NULL;
+
+	if (m && m != cmd && m[-1] != ' ')
+		m = NULL; /* part of another parameter's name */
+	if (!cmd && !v2) {
+		snprintf(out->mitigations, sizeof(out->mitigations), "not recorded");
+		return;
+	}
+	snprintf(out->mitigations, sizeof(out->mitigations), "%.*s; spectre_v2: %.*s",
+		 m ? (int)strcspn(m, " ") : 7, m ? m : "default", v2 ? (int)strcspn(v2, ";") : 12,
+		 v2 ? v2 : "not recorded");
+}
+
 int resultfile_labels(const char *path, json_t *doc, struct rf_run *out)
 {
+	read_mitigations(doc, out);
 	return read_method(path, json_object_get(doc, "tool"), out) ||
 		       read_platform(path, json_object_get(doc, "host"), out) ||
 		       read_units(path, doc, out)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The labels of a result file that say what its numbers are: method version,
- * modified source, platform, guest-seen CPU fields (resultfile_labels.c). */
+ * modified source, platform, guest-seen CPU fields, mitigations
+ * (resultfile_labels.c). */
 #ifndef EXITBENCH_RESULTFILE_LABELS_H
 #define EXITBENCH_RESULTFILE_LABELS_H
 

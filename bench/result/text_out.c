@@ -4,22 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "lib/files.h"
+#include "bench/result/columns.h"
 #include "bench/result/result.h"
-
-static const char *verdict(const struct class_result *c)
-{
-	if (c->status != CLASS_OK)
-		return class_status_name(c->status);
-	return c->verified ? "verified" : "UNVERIFIED";
-}
-
-/* The net median a class may claim: none when it is not verified (its
- * round trip need not hold the exit it names). */
-static double claimed_net(const struct class_result *c)
-{
-	return c->verified ? c->net_median : NAN;
-}
+#include "lib/files.h"
 
 /* " [modified source]" after the tool version of a build from a changed tree */
 static const char *modified_mark(void)
@@ -27,43 +14,14 @@ static const char *modified_mark(void)
 	return exitbench_build_modified ? " [modified source]" : "";
 }
 
-static void fmt_num(char *buf, size_t len, double v)
+/* A class that did not run: its status and reason after name and place. */
+static void table_row(const struct run_result *r, const struct class_result *c, FILE *out)
 {
-	if (isfinite(v))
-		snprintf(buf, len, "%.0f", v);
-	else
-		snprintf(buf, len, "n/a");
-}
-
-/* The within-run 95% interval of the median, "-" where n < 6. */
-static void fmt_ci(char *buf, size_t len, const struct summary *s)
-{
-	if (isfinite(s->median_ci_lo))
-		snprintf(buf, len, "%.0f..%.0f", s->median_ci_lo, s->median_ci_hi);
-	else
-		snprintf(buf, len, "-");
-}
-
-static void table_row(const struct class_result *c, FILE *out)
-{
-	char net[32], ex[32], msd[48], ci[48];
-
-	if (c->status != CLASS_OK) {
+	if (c->status != CLASS_OK)
 		fprintf(out, "%-18s %-4s %s: %s\n", c->cls->name, c->cls->handled_in,
 			class_status_name(c->status), c->reason);
-		return;
-	}
-	if (c->verified)
-		fmt_num(net, sizeof(net), claimed_net(c));
 	else
-		snprintf(net, sizeof(net), "-");
-	snprintf(ex, sizeof(ex), isfinite(c->exits_per_iter) ? "%.3f" : "n/a", c->exits_per_iter);
-	snprintf(msd, sizeof(msd), "%.0f±%.0f", c->sum.mean, c->sum.stddev);
-	fmt_ci(ci, sizeof(ci), &c->sum);
-	fprintf(out, "%-18s %-4s %8zu %8llu %8.0f %13s %8.0f %8.0f %9llu %15s %8s %9s  %s\n",
-		c->cls->name, c->cls->handled_in, c->sum.n, (unsigned long long)c->sum.min,
-		c->sum.median, ci, c->sum.p90, c->sum.p99, (unsigned long long)c->sum.max, msd, net,
-		ex, verdict(c));
+		columns_row(out, COL_TABLE, r, c);
 }
 
 /* run --trace: the nonzero tracepoint rates beside KVM's exits/iter. */
@@ -220,11 +178,9 @@ void result_print_table(const struct run_result *r, FILE *out)
 		h->tsc_is_instructions
 		    ? "emulated instructions (bochs: one TSC tick each; never time)"
 		    : "TSC ticks");
-	fprintf(out, "%-18s %-4s %8s %8s %8s %13s %8s %8s %9s %15s %8s %9s  %s\n", "class", "in",
-		"samples", "min", "median", "ci95", "p90", "p99", "max", "mean±stddev", "net",
-		"exits/it", "check");
+	columns_header(out, COL_TABLE);
 	for (unsigned int i = 0; i < r->nclasses; i++)
-		table_row(&r->classes[i], out);
+		table_row(r, &r->classes[i], out);
 	for (unsigned int i = 0; i < r->nclasses; i++)
 		table_notes(&r->classes[i], out);
 	print_perf(r, out);
@@ -239,61 +195,13 @@ void result_print_table(const struct run_result *r, FILE *out)
 		fprintf(out, "PARTIAL RUN: %s\n", r->partial_reason);
 }
 
-/* A CSV/Markdown number: empty where there is none. */
-static const char *opt_num(char *buf, size_t len, double v, const char *fmt)
-{
-	if (!isfinite(v))
-		return "";
-	snprintf(buf, len, fmt, v);
-	return buf;
-}
-
-static void csv_quoted(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
-static void csv_row(FILE *f, const struct run_result *r, const struct class_result *c)
-{
-	const struct summary *s = &c->sum;
-	char net[32], ex[32], clo[32], chi[32];
-
-	fprintf(f, "%s,%s,%s,%d,%zu,%llu,%.1f,%.1f,%.1f,%.1f,%.1f,%llu,%.2f,%.2f,%s,%s,",
-		c->cls->name, c->cls->handled_in, class_status_name(c->status), c->ring, s->n,
-		(unsigned long long)s->min, s->p1, s->p10, s->median, s->p90, s->p99,
-		(unsigned long long)s->max, s->mean, s->stddev,
-		opt_num(clo, sizeof(clo), s->median_ci_lo, "%.1f"),
-		opt_num(chi, sizeof(chi), s->median_ci_hi, "%.1f"));
-	fprintf(f, "%s,%s,%s,%s,", opt_num(net, sizeof(net), claimed_net(c), "%.1f"),
-		opt_num(ex, sizeof(ex), c->exits_per_iter, "%.4f"),
-		c->status == CLASS_OK ? (c->verified ? "true" : "false") : "",
-		r->host.backend.name);
-	csv_quoted(f, r->host.microarch);
-	fputc(',', f);
-	csv_quoted(f, r->host.hostname);
-	fputc(',', f);
-	csv_quoted(f, c->reason);
-	fprintf(f, ",%s,%s,%s,%d,%s\n", r->host.platform, r->host.guest_seen ? "true" : "false",
-		EXITBENCH_VERSION, EXITBENCH_METHOD_VERSION,
-		exitbench_build_modified ? "true" : "false");
-}
-
 static int csv_fill(FILE *f, const void *arg)
 {
 	const struct run_result *r = arg;
 
-	fprintf(f, "class,handled_in,status,ring,samples,min,p1,p10,median,p90,p99,max,mean,"
-		   "stddev,median_ci95_lo,median_ci95_hi,net_median,exits_per_iteration,"
-		   "verified,backend,microarch,host,reason,platform,microarch_seen_by_guest,"
-		   "tool_version,method_version,modified_source\n");
+	columns_header(f, COL_CSV);
 	for (unsigned int i = 0; i < r->nclasses; i++)
-		csv_row(f, r, &r->classes[i]);
+		columns_row(f, COL_CSV, r, &r->classes[i]);
 	return ferror(f) ? -1 : 0;
 }
 
@@ -302,22 +210,19 @@ int result_write_csv(const struct run_result *r, const char *path)
 	return atomic_write(path, false, csv_fill, r);
 }
 
-static void md_row(FILE *f, const struct class_result *c)
+/* A class that did not run: status and reason in the third cell, the
+ * rest empty (one cell short of the header, as always). */
+static void md_row(FILE *f, const struct run_result *r, const struct class_result *c)
 {
-	char net[32], ex[32], ci[48];
-
-	if (c->status != CLASS_OK) {
-		fprintf(f, "| `%s` | %s | %s: %s | | | | | | | | |\n", c->cls->name,
-			c->cls->handled_in, class_status_name(c->status), c->reason);
+	if (c->status == CLASS_OK) {
+		columns_row(f, COL_MD, r, c);
 		return;
 	}
-	fmt_ci(ci, sizeof(ci), &c->sum);
-	fprintf(f,
-		"| `%s` | %s | %zu | %llu | %.0f | %s | %.0f | %.0f | %.0f±%.0f | %s | %s | %s |\n",
-		c->cls->name, c->cls->handled_in, c->sum.n, (unsigned long long)c->sum.min,
-		c->sum.median, ci, c->sum.p90, c->sum.p99, c->sum.mean, c->sum.stddev,
-		c->verified ? opt_num(net, sizeof(net), claimed_net(c), "%.0f") : "–",
-		opt_num(ex, sizeof(ex), c->exits_per_iter, "%.3f"), verdict(c));
+	fprintf(f, "| `%s` | %s | %s: %s |", c->cls->name, c->cls->handled_in,
+		class_status_name(c->status), c->reason);
+	for (unsigned int i = 4; i < columns_count(COL_MD); i++)
+		fputs(" |", f);
+	fputc('\n', f);
 }
 
 static int md_fill(FILE *f, const void *arg)
@@ -341,12 +246,9 @@ static int md_fill(FILE *f, const void *arg)
 	fprintf(f, "Units: TSC ticks per iteration. net = median - null median; an UNVERIFIED "
 		   "class has none (–). ci95: the median's within-run 95%% interval (iterations "
 		   "of one run are correlated; docs/method.md).\n\n");
-	fprintf(f,
-		"| class | handled in | samples | min | median | ci95 | p90 | p99 | mean±stddev | "
-		"net | exits/iter | check |\n");
-	fprintf(f, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+	columns_header(f, COL_MD);
 	for (unsigned int i = 0; i < r->nclasses; i++)
-		md_row(f, &r->classes[i]);
+		md_row(f, r, &r->classes[i]);
 	return ferror(f) ? -1 : 0;
 }
 

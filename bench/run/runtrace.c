@@ -55,5 +55,5 @@ void run_trace_stop(struct trace_session *s, const char *start_err, struct class
 		t->events[e] = c.events[e];
 	}
 	t->nevents = TEV_COUNT < RUN_TRACE_EVENTS ? TEV_COUNT : RUN_TRACE_EVENTS;
-	trace_free(s);
+	trace_session_close(s);
 }
