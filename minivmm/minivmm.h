@@ -15,10 +15,61 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/ioctl.h>
 #include <linux/kvm.h>
 
 #include "lib/error.h"
 #include "lib/kvm_names.h"
+
+/* ---- ioctls, in two tiers (ioctl.c) ----
+ *
+ * Raw: kvm_ioctl_raw(), vm_ioctl_raw(), vcpu_ioctl_raw() (mvm_ioctl_raw()
+ * on a bare fd) return what ioctl(2) returns (-1 with errno) and record
+ * nothing: for calls whose failure is an answer (a probe) or needs its own
+ * message.
+ *
+ * Checked: kvm_ioctl(), vm_ioctl(), vcpu_ioctl() (mvm_ioctl() on a bare fd
+ * named by a string) return the same and, on failure, record
+ * "<REQUEST>[detail] on <object>: <strerror>" in mvm_error() (errno kept):
+ * the request's name as written at the call, the object ("vm", "vcpu N" or
+ * the /dev/kvm path).  The optional detail is a printf format and its
+ * arguments, appended to the name, so it starts with a space:
+ *	vm_ioctl(vm, KVM_GET_DIRTY_LOG, &log, " slot %u", slot)
+ *
+ * Both tiers check at compile time that a request carrying a struct
+ * (_IOC_SIZE != 0) gets a pointer to something of that size.  A scalar
+ * argument of an _IO request goes as a pointer: (void *)(uintptr_t)x.
+ * Outside minivmm no VM or vCPU fd sees a bare ioctl(): the named
+ * functions below, or these.
+ */
+#define MVM_IOC_ARG(req, name, arg)                                                                \
+	({                                                                                         \
+		_Static_assert(_IOC_SIZE(req) == 0 || _IOC_SIZE(req) == sizeof(*(arg)),            \
+			       name ": the argument's size is not the request's _IOC_SIZE");       \
+		(void *)(arg);                                                                     \
+	})
+
+/* on an fd; then on the objects of this library */
+#define mvm_ioctl_raw(fd, req, arg)  ioctl((fd), (req), MVM_IOC_ARG(req, #req, arg))
+#define kvm_ioctl_raw(kvm, req, arg) ioctl((kvm)->fd, (req), MVM_IOC_ARG(req, #req, arg))
+#define vm_ioctl_raw(vm, req, arg)   ioctl((vm)->fd, (req), MVM_IOC_ARG(req, #req, arg))
+#define vcpu_ioctl_raw(v, req, arg)  ioctl((v)->fd, (req), MVM_IOC_ARG(req, #req, arg))
+
+/* on an fd that obj names in messages; then on the objects of this library */
+#define mvm_ioctl(fd, obj, req, arg, ...)                                                          \
+	mvm_ioctl_checked((fd), (req), MVM_IOC_ARG(req, #req, arg), (obj), -1, #req __VA_ARGS__)
+#define kvm_ioctl(kvm, req, arg, ...)                                                              \
+	mvm_ioctl_checked((kvm)->fd, (req), MVM_IOC_ARG(req, #req, arg), (kvm)->path, -1,          \
+			  #req __VA_ARGS__)
+#define vm_ioctl(vm, req, arg, ...)                                                                \
+	mvm_ioctl_checked((vm)->fd, (req), MVM_IOC_ARG(req, #req, arg), "vm", -1, #req __VA_ARGS__)
+#define vcpu_ioctl(v, req, arg, ...)                                                               \
+	mvm_ioctl_checked((v)->fd, (req), MVM_IOC_ARG(req, #req, arg), "vcpu", (v)->id,            \
+			  #req __VA_ARGS__)
+
+/* The checked tier's body: id >= 0 is appended to obj ("vcpu 1"). */
+int mvm_ioctl_checked(int fd, unsigned long req, void *arg, const char *obj, int id,
+		      const char *what, ...) __attribute__((format(printf, 6, 7)));
 
 /* ---- /dev/kvm and capabilities (kvm.c) ---- */
 struct kvm_sys {
@@ -94,6 +145,16 @@ int vm_memslot_delete(struct vm *vm, uint32_t slot);
 int vm_memslot_recreate(struct vm *vm, uint32_t slot);
 /* Host address of a guest-physical range inside one slot, or NULL. */
 void *vm_gpa_to_hva(struct vm *vm, uint64_t gpa, size_t len);
+/* KVM_ENABLE_CAP with args[0] = arg0. */
+int vm_enable_cap(struct vm *vm, uint32_t cap, uint64_t arg0);
+/* The in-kernel PIC, IOAPIC and LAPICs: before the first vCPU is created. */
+int vm_create_irqchip(struct vm *vm);
+/* KVM_IOEVENTFD: guest writes of len bytes at addr (a port with
+ * KVM_IOEVENTFD_FLAG_PIO) signal efd inside KVM, without an exit to us. */
+int vm_ioeventfd(struct vm *vm, uint64_t addr, uint32_t len, uint32_t flags, int efd);
+/* KVM_GET_DIRTY_LOG of a KVM_MEM_LOG_DIRTY_PAGES slot into bitmap (one bit
+ * per page); the pages reported are write-protected again. */
+int vm_get_dirty_log(struct vm *vm, uint32_t slot, void *bitmap);
 
 /* ---- one MSR to the VMM (msrfilter.c) ---- */
 /* Guest accesses of MSR index (flags: KVM_MSR_FILTER_READ and/or _WRITE)
@@ -111,6 +172,17 @@ void mvm_msr_filter_one(struct kvm_msr_filter *f, unsigned long *bitmap, uint32_
 int vm_setup_longmode(struct vm *vm, uint64_t vectors, uint64_t vec_stride);
 /* Puts a vCPU in 64-bit mode at rip with stack rsp; rdi = arg. */
 int vcpu_enter_longmode(struct vcpu *vcpu, uint64_t rip, uint64_t rsp, uint64_t arg);
+
+/* ---- CPUID (cpuid.c) ---- */
+/* KVM_GET_SUPPORTED_CPUID (the host's view), in a table with room for extra
+ * more entries; free() it.  NULL on error. */
+struct kvm_cpuid2 *kvm_get_supported_cpuid(struct kvm_sys *kvm, unsigned int extra);
+int vcpu_set_cpuid(struct vcpu *vcpu, const struct kvm_cpuid2 *c);
+/* KVM_GET_CPUID2 into c, which has room for c->nent entries (E2BIG when
+ * that is too few); c->nent is then the count. */
+int vcpu_get_cpuid(struct vcpu *vcpu, struct kvm_cpuid2 *c);
+/* KVM_SET_CPUID2 from KVM_GET_SUPPORTED_CPUID. */
+int vcpu_set_cpuid_supported(struct vcpu *vcpu);
 
 /* ---- guest image (loader.c) ---- */
 struct guest_image {
@@ -139,9 +211,11 @@ struct vcpu {
 
 struct vcpu *vcpu_create(struct vm *vm, int id);
 void vcpu_destroy(struct vcpu *vcpu);
-/* KVM_SET_CPUID2 from KVM_GET_SUPPORTED_CPUID (the host's view). */
-int vcpu_set_cpuid_supported(struct vcpu *vcpu);
 int vcpu_get_regs(struct vcpu *vcpu, struct kvm_regs *regs);
+int vcpu_set_regs(struct vcpu *vcpu, const struct kvm_regs *regs);
+int vcpu_get_sregs(struct vcpu *vcpu, struct kvm_sregs *sregs);
+/* KVM_SET_MP_STATE, e.g. KVM_MP_STATE_RUNNABLE. */
+int vcpu_set_mp_state(struct vcpu *vcpu, uint32_t state);
 /* Returns 0, or -1 with errno (EINTR: a signal arrived, run->exit_reason
  * is KVM_EXIT_INTR). */
 int vcpu_run(struct vcpu *vcpu);
