@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,6 +23,7 @@ static const struct {
     {KVM_CAP_X86_USER_SPACE_MSR, "KVM_CAP_X86_USER_SPACE_MSR"},
     {KVM_CAP_X86_MSR_FILTER, "KVM_CAP_X86_MSR_FILTER"},
     {KVM_CAP_SYNC_MMU, "KVM_CAP_SYNC_MMU"},
+    {KVM_CAP_DISABLE_QUIRKS2, "KVM_CAP_DISABLE_QUIRKS2"},
 };
 
 /* Capabilities without which no class can run. */
@@ -85,7 +85,7 @@ void kvm_close(struct kvm_sys *kvm)
 
 int kvm_cap(int fd, long cap)
 {
-	int r = mvm_ioctl_raw(fd, KVM_CHECK_EXTENSION, (void *)cap);
+	int r = mvm_ioctl_raw(fd, KVM_CHECK_EXTENSION, MVM_IOC_SCALAR(cap));
 
 	return r < 0 ? 0 : r;
 }
@@ -99,23 +99,4 @@ int kvm_require_base_caps(struct kvm_sys *kvm)
 					kvm_cap_name(base_caps[i]));
 		}
 	return 0;
-}
-
-/* Does KVM forward filtered MSR accesses to user space? The capability's
- * answer differs across kernels (1 on 6.1, a mask of reasons on later ones),
- * so ask by doing: enable it with KVM_MSR_EXIT_REASON_FILTER on a scratch VM. */
-bool kvm_user_msr_filter_works(struct kvm_sys *kvm)
-{
-	struct kvm_enable_cap cap = {.cap = KVM_CAP_X86_USER_SPACE_MSR,
-				     .args = {KVM_MSR_EXIT_REASON_FILTER}};
-	int vm, r;
-
-	if (kvm_cap(kvm->fd, KVM_CAP_X86_USER_SPACE_MSR) <= 0)
-		return false;
-	vm = kvm_ioctl_raw(kvm, KVM_CREATE_VM, NULL);
-	if (vm < 0)
-		return false;
-	r = mvm_ioctl_raw(vm, KVM_ENABLE_CAP, &cap);
-	close(vm);
-	return r == 0;
 }

@@ -38,7 +38,7 @@
  *
  * Both tiers check at compile time that a request carrying a struct
  * (_IOC_SIZE != 0) gets a pointer to something of that size.  A scalar
- * argument of an _IO request goes as a pointer: (void *)(uintptr_t)x.
+ * argument of an _IO request goes as MVM_IOC_SCALAR(x).
  * Outside minivmm no VM or vCPU fd sees a bare ioctl(): the named
  * functions below, or these.
  */
@@ -48,6 +48,10 @@
 			       name ": the argument's size is not the request's _IOC_SIZE");       \
 		(void *)(arg);                                                                     \
 	})
+
+/* A scalar passed in the pointer argument: a byte pointer, so that it
+ * passes the size check only where _IOC_SIZE is 0 (and no sizeof(void)). */
+#define MVM_IOC_SCALAR(x) ((const uint8_t *)(uintptr_t)(x))
 
 /* on an fd; then on the objects of this library */
 #define mvm_ioctl_raw(fd, req, arg)  ioctl((fd), (req), MVM_IOC_ARG(req, #req, arg))
@@ -86,8 +90,6 @@ int kvm_cap(int fd, long cap);
 /* The capabilities every run needs; fails naming the first one missing. */
 int kvm_require_base_caps(struct kvm_sys *kvm);
 const char *kvm_cap_name(long cap);
-/* KVM_CAP_X86_USER_SPACE_MSR with KVM_MSR_EXIT_REASON_FILTER enables on a VM. */
-bool kvm_user_msr_filter_works(struct kvm_sys *kvm);
 
 /* ---- KVM binary statistics (kvmstats.c) ---- */
 struct kvmstats {
@@ -157,6 +159,10 @@ int vm_ioeventfd(struct vm *vm, uint64_t addr, uint32_t len, uint32_t flags, int
 int vm_get_dirty_log(struct vm *vm, uint32_t slot, void *bitmap);
 
 /* ---- one MSR to the VMM (msrfilter.c) ---- */
+/* NULL when vm_msr_to_user() can work here, else the capability missing:
+ * KVM_CAP_X86_USER_SPACE_MSR must enable with KVM_MSR_EXIT_REASON_FILTER
+ * (tried on a scratch VM), KVM_CAP_X86_MSR_FILTER must be there. */
+const char *kvm_msr_to_user_missing(struct kvm_sys *kvm);
 /* Guest accesses of MSR index (flags: KVM_MSR_FILTER_READ and/or _WRITE)
  * exit to userspace (KVM_EXIT_X86_RDMSR / WRMSR); every other MSR as before. */
 int vm_msr_to_user(struct vm *vm, uint32_t index, uint32_t flags);

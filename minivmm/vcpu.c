@@ -26,7 +26,7 @@ struct vcpu *vcpu_create(struct vm *vm, int id)
 	v->vm = vm;
 	v->id = id;
 	v->stats.fd = -1;
-	v->fd = vm_ioctl(vm, KVM_CREATE_VCPU, (void *)(uintptr_t)id, " %d", id);
+	v->fd = vm_ioctl(vm, KVM_CREATE_VCPU, MVM_IOC_SCALAR(id), " %d", id);
 	if (v->fd < 0)
 		goto fail;
 	v->run_size = (size_t)vm->kvm->vcpu_mmap_size;

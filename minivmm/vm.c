@@ -21,7 +21,7 @@ int vm_create(struct vm *vm, struct kvm_sys *kvm, size_t ram_size)
 	if (vm->fd < 0)
 		return -1;
 	if (kvm_cap(kvm->fd, KVM_CAP_SET_TSS_ADDR) > 0 &&
-	    vm_ioctl(vm, KVM_SET_TSS_ADDR, (void *)TSS_ADDR, " 0x%lx", TSS_ADDR) < 0)
+	    vm_ioctl(vm, KVM_SET_TSS_ADDR, MVM_IOC_SCALAR(TSS_ADDR), " 0x%lx", TSS_ADDR) < 0)
 		goto fail;
 	vm->ram = mmap(NULL, ram_size, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);

@@ -9,7 +9,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 
 #include "bench/host/pin.h"
 #include "bench/run/runner.h"
@@ -57,7 +56,6 @@ static void *ap_thread_main(void *arg)
 /* Creates vCPU 1 at the guest's ap_main and starts its thread. */
 int ap_start(struct class_run *cr, uint64_t ap_entry)
 {
-	struct kvm_mp_state mp = {.mp_state = KVM_MP_STATE_RUNNABLE};
 	struct sigaction sa;
 	int r;
 
@@ -69,8 +67,8 @@ int ap_start(struct class_run *cr, uint64_t ap_entry)
 	    vcpu_enter_longmode(cr->ap, ap_entry, STACK_AP_TOP_GPA, 0))
 		return -1;
 	/* With an in-kernel irqchip an AP waits for INIT/SIPI: start it now. */
-	if (ioctl(cr->ap->fd, KVM_SET_MP_STATE, &mp) < 0)
-		return mvm_fail_errno("KVM_SET_MP_STATE runnable on vcpu 1");
+	if (vcpu_set_mp_state(cr->ap, KVM_MP_STATE_RUNNABLE))
+		return -1;
 	r = pthread_create(&cr->ap_thread, NULL, ap_thread_main, cr);
 	if (r) {
 		errno = r;
