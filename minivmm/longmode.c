@@ -2,12 +2,12 @@
 /*
  * 64-bit long mode, set up from the host: identity page tables, GDT, TSS,
  * IDT in guest RAM, and the segment/control registers of a vCPU.  The
- * guest-physical layout is fixed in guests/protocol.h.
+ * guest-physical layout is fixed in guests/abi.h.
  */
 #include <errno.h>
 #include <string.h>
 
-#include "guests/protocol.h"
+#include "guests/abi.h"
 #include "minivmm/minivmm.h"
 
 #define PTE_P	       (1ULL << 0)
