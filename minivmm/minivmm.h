@@ -126,6 +126,14 @@ struct memslot {
 
 struct vcpu;
 
+/* A loaded guest image's addresses (loader.c). */
+struct guest_image {
+	uint64_t entry;
+	uint64_t vectors, vec_stride;
+	uint64_t end;
+	uint64_t ap_entry; /* second vCPU's entry point */
+};
+
 struct vm {
 	struct kvm_sys *kvm;
 	int fd;
@@ -134,6 +142,7 @@ struct vm {
 	size_t ram_size;
 	struct vcpu *vcpu[MVM_MAX_VCPUS];
 	struct kvmstats stats;
+	struct guest_image guest; /* set by vm_create_with_guest() */
 };
 
 /* Creates a VM with ram_size bytes of RAM at guest-physical 0 (slot 0). */
@@ -191,13 +200,6 @@ int vcpu_get_cpuid(struct vcpu *vcpu, struct kvm_cpuid2 *c);
 int vcpu_set_cpuid_supported(struct vcpu *vcpu);
 
 /* ---- guest image (loader.c) ---- */
-struct guest_image {
-	uint64_t entry;
-	uint64_t vectors, vec_stride;
-	uint64_t end;
-	uint64_t ap_entry; /* second vCPU's entry point */
-};
-
 /* Copies image (a flat binary linked at load_gpa, starting with the guest
  * header) into guest RAM and validates its header. */
 int guest_load(struct vm *vm, const void *image, size_t size, uint64_t load_gpa,
@@ -263,6 +265,39 @@ struct exit_handlers {
  * signal interrupted KVM_RUN).
  */
 int vcpu_run_loop(struct vcpu *vcpu, const struct exit_handlers *h);
+
+/* ---- a VM with its guest in one call (guest.c) ---- */
+struct vm_guest_opts {
+	size_t ram_size; /* RAM at guest-physical 0 (slot 0) */
+	/* The flat guest image (guests/abi.h), linked at GUEST_LOAD_GPA.  NULL:
+	 * no guest, the VM and a bare vCPU 0 only (a probe: no CPUID set). */
+	const void *image;
+	size_t image_size;
+	uint64_t arg;	/* vCPU 0's rdi at the entry (the mailbox) */
+	bool own_cpuid; /* before_entry sets vCPU 0's CPUID, not the supported table */
+	/* Hooks, each optional, given ctx: -1 an error; 0 go on; > 0 stop the
+	 * set-up there, without an error, and return that value. */
+	void *ctx;
+	/* Before vCPU 0 exists: what KVM wants first (KVM_CREATE_IRQCHIP). */
+	int (*before_vcpu)(struct vm *vm, void *ctx);
+	/* Guest loaded, long-mode tables written, vCPU 0 (vm->vcpu[0]) created
+	 * with its CPUID (unless own_cpuid), registers not yet set: devices,
+	 * slots, the command in the mailbox. */
+	int (*before_entry)(struct vm *vm, void *ctx);
+};
+
+/*
+ * VM, RAM, vCPU 0 with the supported CPUID, the guest image loaded at
+ * GUEST_LOAD_GPA (vm->guest), page tables, GDT, TSS and IDT, and vCPU 0 in
+ * 64-bit mode at the image's entry on the ring-0 stack with rdi = o->arg.
+ * Returns 0, -1 (mvm_error() says why) or a hook's stop value; in every
+ * case the caller vm_destroy()s the VM, however far it got.
+ */
+int vm_create_with_guest(struct vm *vm, struct kvm_sys *kvm, const struct vm_guest_opts *o);
+/* A further vCPU of such a VM: the supported CPUID, 64-bit mode at the
+ * image's second entry (ap_entry) with stack and rdi = arg, and runnable
+ * (with an in-kernel irqchip an AP would wait for INIT/SIPI). */
+struct vcpu *vm_vcpu_add_with_guest(struct vm *vm, int id, uint64_t stack, uint64_t arg);
 
 /* ---- kick and watchdog (watchdog.c) ---- */
 /*

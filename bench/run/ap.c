@@ -54,7 +54,7 @@ static void *ap_thread_main(void *arg)
 }
 
 /* Creates vCPU 1 at the guest's ap_main and starts its thread. */
-int ap_start(struct class_run *cr, uint64_t ap_entry)
+int ap_start(struct class_run *cr)
 {
 	struct sigaction sa;
 	int r;
@@ -62,12 +62,8 @@ int ap_start(struct class_run *cr, uint64_t ap_entry)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_usr1;
 	sigaction(SIGUSR1, &sa, NULL);
-	cr->ap = vcpu_create(&cr->vm, 1);
-	if (!cr->ap || vcpu_set_cpuid_supported(cr->ap) ||
-	    vcpu_enter_longmode(cr->ap, ap_entry, STACK_AP_TOP_GPA, 0))
-		return -1;
-	/* With an in-kernel irqchip an AP waits for INIT/SIPI: start it now. */
-	if (vcpu_set_mp_state(cr->ap, KVM_MP_STATE_RUNNABLE))
+	cr->ap = vm_vcpu_add_with_guest(&cr->vm, 1, STACK_AP_TOP_GPA, 0);
+	if (!cr->ap)
 		return -1;
 	r = pthread_create(&cr->ap_thread, NULL, ap_thread_main, cr);
 	if (r) {
