@@ -181,7 +181,7 @@ static int setup(struct kvm_sys *kvm, struct cell_run *cr, int ring, const struc
 	cr->vcpu = cr->vm.vcpu[0];
 	if (r)
 		return -1;
-	/* guest RAM and our own memory only: the vCPU has not run yet */
+	/* before the first KVM_RUN: the snapshots, the command in the mailbox */
 	cr->nstats = cr->vcpu->stats.nvalues + cr->vm.stats.nvalues;
 	cr->snap = calloc(4 * (size_t)cr->nstats, sizeof(uint64_t));
 	if (!cr->snap)
