@@ -50,6 +50,7 @@ TEST_PARTS_test_trace_decode   := trace lib
 TEST_PARTS_test_trace_instance := trace lib
 TEST_PARTS_test_trace_pair     := trace lib
 TEST_PARTS_test_msrfilter      := minivmm lib
+TEST_PARTS_test_ioctl          := minivmm lib
 GUEST_SRC := $(wildcard guests/*.c) $(wildcard guests/*.S)
 TEST_SRC  := $(wildcard tests/test_*.c)
 

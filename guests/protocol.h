@@ -1,14 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The contract between the host (minivmm/bench) and the freestanding guest.
- * Included by both sides: fixed-width types only, no libc.
+ * The protocol between bench (the host side of run, check, census) and the
+ * freestanding guest, on top of the guest ABI (guests/abi.h: layout,
+ * selectors, image header) that minivmm needs.  Included by both sides:
+ * fixed-width types only, no libc.
  *
- * Guest-physical layout (identity mapped, 2 MiB pages, 0..4 GiB):
- *   0x00001000  GDT            0x00002000  IDT         0x00003000  TSS
- *   0x00004000  PML4           0x00005000  PDPT        0x00006000  4 PDs
- *   0x0000a000  mailbox page   0x00010000  guest image (GUEST_LOAD_GPA)
- *   0x001f0000  ring-0 stack top, 0x001e0000 ring-3 stack top,
- *   0x001d0000  vCPU 1 stack top (ipi class)
+ * Guest-physical layout above the ABI's (identity mapped like the rest):
  *   0x00200000  sample buffer (RAM grows with the requested sample count)
  *   0x80000000  fault region (its own memory slot, re-created between rounds)
  *   0xc0000000  unbacked page: any access exits as MMIO to the VMM
@@ -16,31 +13,8 @@
 #ifndef EXITBENCH_PROTOCOL_H
 #define EXITBENCH_PROTOCOL_H
 
-#ifdef __KERNEL_GUEST__
-typedef unsigned char u8;
-typedef unsigned short u16;
-typedef unsigned int u32;
-typedef unsigned long long u64;
-#else
-#include <stdint.h>
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
-typedef uint64_t u64;
-#endif
+#include "guests/abi.h"
 
-#define GDT_GPA		  0x1000ULL
-#define IDT_GPA		  0x2000ULL
-#define TSS_GPA		  0x3000ULL
-#define PML4_GPA	  0x4000ULL
-#define PDPT_GPA	  0x5000ULL
-#define PD_GPA		  0x6000ULL /* four pages: 0..4 GiB */
-#define MAILBOX_GPA	  0xa000ULL
-#define GUEST_LOAD_GPA	  0x10000ULL
-#define GUEST_MAX_SIZE	  0x1b0000ULL /* image must end below the stacks */
-#define STACK_AP_TOP_GPA  0x1d0000ULL /* vCPU 1 (ipi class) */
-#define STACK3_TOP_GPA	  0x1e0000ULL
-#define STACK0_TOP_GPA	  0x1f0000ULL
 #define SAMPLES_GPA	  0x200000ULL
 #define FAULT_REGION_GPA  0x80000000ULL
 #define MMIO_GPA	  0xc0000000ULL
@@ -50,15 +24,6 @@ typedef uint64_t u64;
 #define IPI_PING	  0x41		/* ipi: vCPU 0 -> vCPU 1 */
 #define IPI_PONG	  0x42		/* ipi: vCPU 1 -> vCPU 0 */
 #define X2APIC_MSR_BASE	  0x800
-#define IDENTITY_MAP_END  0x100000000ULL
-
-/* GDT selectors (GDT layout is fixed: see minivmm/longmode.c).  The order
- * data3, code3 after an unused 0x18 is the one syscall/sysret expect. */
-#define SEL_CODE0 0x08
-#define SEL_DATA0 0x10
-#define SEL_DATA3 0x23 /* 0x20 | RPL 3 */
-#define SEL_CODE3 0x2b /* 0x28 | RPL 3 */
-#define SEL_TSS	  0x30
 
 /*
  * Doorbell: a 32-bit `out` to DOORBELL_PORT always exits to the VMM (no
@@ -180,17 +145,6 @@ struct mailbox {
 	u64 abort_rip;
 	u64 abort_err;
 	u64 result[MAILBOX_RESULTS];
-};
-
-/* The first bytes of the guest image (guests/entry.S). */
-#define GUEST_HEADER_MAGIC 0x5453455547425845ULL /* "EXBGUEST" */
-struct guest_header {
-	u64 magic;
-	u64 entry;	/* 64-bit entry point, rdi = mailbox */
-	u64 vectors;	/* 256 trap stubs ... */
-	u64 vec_stride; /* ... this many bytes apart */
-	u64 image_end;	/* end of .bss */
-	u64 ap_entry;	/* vCPU 1 entry point (ipi class) */
 };
 
 #endif

@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,6 +23,7 @@ static const struct {
     {KVM_CAP_X86_USER_SPACE_MSR, "KVM_CAP_X86_USER_SPACE_MSR"},
     {KVM_CAP_X86_MSR_FILTER, "KVM_CAP_X86_MSR_FILTER"},
     {KVM_CAP_SYNC_MMU, "KVM_CAP_SYNC_MMU"},
+    {KVM_CAP_DISABLE_QUIRKS2, "KVM_CAP_DISABLE_QUIRKS2"},
 };
 
 /* Capabilities without which no class can run. */
@@ -54,7 +54,7 @@ int kvm_open(struct kvm_sys *kvm, const char *path)
 		return mvm_fail("%s: not a KVM device (%s, not a character device)", path,
 				S_ISDIR(st.st_mode) ? "a directory" : "a file");
 	}
-	kvm->api_version = ioctl(kvm->fd, KVM_GET_API_VERSION, 0);
+	kvm->api_version = kvm_ioctl_raw(kvm, KVM_GET_API_VERSION, NULL);
 	if (kvm->api_version < 0 && (errno == ENOTTY || errno == EINVAL)) {
 		int r = mvm_fail_errno("%s: not a KVM device (KVM_GET_API_VERSION)", path);
 
@@ -66,11 +66,12 @@ int kvm_open(struct kvm_sys *kvm, const char *path)
 		return mvm_fail("KVM_GET_API_VERSION on %s: got %d, need %d", path,
 				kvm->api_version, KVM_API_VERSION);
 	}
-	kvm->vcpu_mmap_size = ioctl(kvm->fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	kvm->vcpu_mmap_size = kvm_ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, NULL);
 	if (kvm->vcpu_mmap_size <= 0) {
-		int r = mvm_fail_errno("KVM_GET_VCPU_MMAP_SIZE on %s", path);
+		if (kvm->vcpu_mmap_size == 0)
+			mvm_fail("KVM_GET_VCPU_MMAP_SIZE on %s: 0", path);
 		kvm_close(kvm);
-		return r;
+		return -1;
 	}
 	return 0;
 }
@@ -84,7 +85,7 @@ void kvm_close(struct kvm_sys *kvm)
 
 int kvm_cap(int fd, long cap)
 {
-	int r = ioctl(fd, KVM_CHECK_EXTENSION, cap);
+	int r = mvm_ioctl_raw(fd, KVM_CHECK_EXTENSION, MVM_IOC_SCALAR(cap));
 
 	return r < 0 ? 0 : r;
 }
@@ -98,23 +99,4 @@ int kvm_require_base_caps(struct kvm_sys *kvm)
 					kvm_cap_name(base_caps[i]));
 		}
 	return 0;
-}
-
-/* Does KVM forward filtered MSR accesses to user space? The capability's
- * answer differs across kernels (1 on 6.1, a mask of reasons on later ones),
- * so ask by doing: enable it with KVM_MSR_EXIT_REASON_FILTER on a scratch VM. */
-bool kvm_user_msr_filter_works(struct kvm_sys *kvm)
-{
-	struct kvm_enable_cap cap = {.cap = KVM_CAP_X86_USER_SPACE_MSR,
-				     .args = {KVM_MSR_EXIT_REASON_FILTER}};
-	int vm, r;
-
-	if (kvm_cap(kvm->fd, KVM_CAP_X86_USER_SPACE_MSR) <= 0)
-		return false;
-	vm = ioctl(kvm->fd, KVM_CREATE_VM, 0);
-	if (vm < 0)
-		return false;
-	r = ioctl(vm, KVM_ENABLE_CAP, &cap);
-	close(vm);
-	return r == 0;
 }

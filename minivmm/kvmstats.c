@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "minivmm/minivmm.h"
@@ -50,9 +49,9 @@ int kvmstats_open(struct kvmstats *st, int owner_fd, const char *owner)
 {
 	memset(st, 0, sizeof(*st));
 	st->owner = owner;
-	st->fd = ioctl(owner_fd, KVM_GET_STATS_FD, NULL);
+	st->fd = mvm_ioctl(owner_fd, owner, KVM_GET_STATS_FD, NULL);
 	if (st->fd < 0)
-		return mvm_fail_errno("KVM_GET_STATS_FD on %s", owner);
+		return -1;
 	if (read_exact(st->fd, &st->hdr, sizeof(st->hdr), 0, "header", owner))
 		goto fail;
 	st->desc_size = sizeof(struct kvm_stats_desc) + st->hdr.name_size;

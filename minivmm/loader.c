@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Loads the flat guest image and checks its header (guests/protocol.h). */
+/* Loads the flat guest image and checks its header (guests/abi.h). */
 #include <errno.h>
 #include <string.h>
 
-#include "guests/protocol.h"
+#include "guests/abi.h"
 #include "minivmm/minivmm.h"
 
 static int in_image(uint64_t addr, uint64_t load, uint64_t end)

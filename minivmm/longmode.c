@@ -2,13 +2,12 @@
 /*
  * 64-bit long mode, set up from the host: identity page tables, GDT, TSS,
  * IDT in guest RAM, and the segment/control registers of a vCPU.  The
- * guest-physical layout is fixed in guests/protocol.h.
+ * guest-physical layout is fixed in guests/abi.h.
  */
 #include <errno.h>
 #include <string.h>
-#include <sys/ioctl.h>
 
-#include "guests/protocol.h"
+#include "guests/abi.h"
 #include "minivmm/minivmm.h"
 
 #define PTE_P	       (1ULL << 0)
@@ -138,12 +137,10 @@ int vcpu_enter_longmode(struct vcpu *v, uint64_t rip, uint64_t rsp, uint64_t arg
 	struct kvm_sregs sregs;
 	struct kvm_regs regs = {.rip = rip, .rsp = rsp, .rdi = arg, .rflags = 0x2};
 
-	if (ioctl(v->fd, KVM_GET_SREGS, &sregs) < 0)
-		return mvm_fail_errno("KVM_GET_SREGS on vcpu %d", v->id);
+	if (vcpu_get_sregs(v, &sregs))
+		return -1;
 	set_longmode_sregs(&sregs);
-	if (ioctl(v->fd, KVM_SET_SREGS, &sregs) < 0)
-		return mvm_fail_errno("KVM_SET_SREGS (long mode) on vcpu %d", v->id);
-	if (ioctl(v->fd, KVM_SET_REGS, &regs) < 0)
-		return mvm_fail_errno("KVM_SET_REGS on vcpu %d", v->id);
-	return 0;
+	if (vcpu_ioctl(v, KVM_SET_SREGS, &sregs, " (long mode)"))
+		return -1;
+	return vcpu_set_regs(v, &regs);
 }

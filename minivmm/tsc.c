@@ -10,7 +10,6 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -49,7 +48,7 @@ static void read_offset(const struct vcpu *v, const char *dir, bool have_dir, st
 				       .addr = (uint64_t)(uintptr_t)&t->offset};
 	char path[512];
 
-	if (ioctl(v->fd, KVM_GET_DEVICE_ATTR, &attr) == 0) {
+	if (vcpu_ioctl_raw(v, KVM_GET_DEVICE_ATTR, &attr) == 0) {
 		t->have_offset = true;
 		snprintf(t->offset_source, sizeof(t->offset_source), "KVM_VCPU_TSC_OFFSET");
 		return;

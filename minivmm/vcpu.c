@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* vCPU creation, CPUID, registers, KVM_RUN. */
+/* vCPU creation, registers, MP state, KVM_RUN. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include <x86intrin.h>
@@ -27,11 +26,9 @@ struct vcpu *vcpu_create(struct vm *vm, int id)
 	v->vm = vm;
 	v->id = id;
 	v->stats.fd = -1;
-	v->fd = ioctl(vm->fd, KVM_CREATE_VCPU, id);
-	if (v->fd < 0) {
-		mvm_fail_errno("KVM_CREATE_VCPU %d", id);
+	v->fd = vm_ioctl(vm, KVM_CREATE_VCPU, MVM_IOC_SCALAR(id), " %d", id);
+	if (v->fd < 0)
 		goto fail;
-	}
 	v->run_size = (size_t)vm->kvm->vcpu_mmap_size;
 	v->run = mmap(NULL, v->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
 	if (v->run == MAP_FAILED) {
@@ -62,37 +59,26 @@ void vcpu_destroy(struct vcpu *v)
 	free(v);
 }
 
-int vcpu_set_cpuid_supported(struct vcpu *v)
-{
-	int nent = 128;
-	struct kvm_cpuid2 *c;
-
-	for (;;) {
-		c = calloc(1, sizeof(*c) + (size_t)nent * sizeof(c->entries[0]));
-		if (!c)
-			return mvm_fail_errno("allocate %d CPUID entries", nent);
-		c->nent = (uint32_t)nent;
-		if (ioctl(v->vm->kvm->fd, KVM_GET_SUPPORTED_CPUID, c) == 0)
-			break;
-		free(c);
-		if (errno != E2BIG || nent >= 4096)
-			return mvm_fail_errno("KVM_GET_SUPPORTED_CPUID (%d entries)", nent);
-		nent *= 2;
-	}
-	if (ioctl(v->fd, KVM_SET_CPUID2, c) < 0) {
-		int r = mvm_fail_errno("KVM_SET_CPUID2 on vcpu %d (%u entries)", v->id, c->nent);
-		free(c);
-		return r;
-	}
-	free(c);
-	return 0;
-}
-
 int vcpu_get_regs(struct vcpu *v, struct kvm_regs *regs)
 {
-	if (ioctl(v->fd, KVM_GET_REGS, regs) < 0)
-		return mvm_fail_errno("KVM_GET_REGS on vcpu %d", v->id);
-	return 0;
+	return vcpu_ioctl(v, KVM_GET_REGS, regs) < 0 ? -1 : 0;
+}
+
+int vcpu_set_regs(struct vcpu *v, const struct kvm_regs *regs)
+{
+	return vcpu_ioctl(v, KVM_SET_REGS, regs) < 0 ? -1 : 0;
+}
+
+int vcpu_get_sregs(struct vcpu *v, struct kvm_sregs *sregs)
+{
+	return vcpu_ioctl(v, KVM_GET_SREGS, sregs) < 0 ? -1 : 0;
+}
+
+int vcpu_set_mp_state(struct vcpu *v, uint32_t state)
+{
+	struct kvm_mp_state mp = {.mp_state = state};
+
+	return vcpu_ioctl(v, KVM_SET_MP_STATE, &mp, " %u", state) < 0 ? -1 : 0;
 }
 
 int vcpu_run(struct vcpu *v)
@@ -100,7 +86,7 @@ int vcpu_run(struct vcpu *v)
 	int r;
 
 	v->tsc_enter = __rdtsc();
-	r = ioctl(v->fd, KVM_RUN, NULL);
+	r = vcpu_ioctl_raw(v, KVM_RUN, NULL);
 	v->tsc_return = __rdtsc();
 	if (r < 0) {
 		if (errno == EINTR)
@@ -116,6 +102,6 @@ uint64_t vcpu_tsc_khz(struct vcpu *v)
 
 	if (kvm_cap(v->vm->kvm->fd, KVM_CAP_GET_TSC_KHZ) <= 0)
 		return 0;
-	r = ioctl(v->fd, KVM_GET_TSC_KHZ, 0);
+	r = vcpu_ioctl_raw(v, KVM_GET_TSC_KHZ, NULL);
 	return r > 0 ? (uint64_t)r : 0;
 }

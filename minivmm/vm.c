@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* VM creation, memory slots, guest-physical to host address. */
+/* VM creation, memory slots, guest-physical to host address, VM-wide ioctls. */
 #include <errno.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -18,14 +17,12 @@ int vm_create(struct vm *vm, struct kvm_sys *kvm, size_t ram_size)
 	memset(vm, 0, sizeof(*vm));
 	vm->kvm = kvm;
 	vm->stats.fd = -1;
-	vm->fd = ioctl(kvm->fd, KVM_CREATE_VM, 0);
+	vm->fd = kvm_ioctl(kvm, KVM_CREATE_VM, NULL);
 	if (vm->fd < 0)
-		return mvm_fail_errno("KVM_CREATE_VM on %s", kvm->path);
+		return -1;
 	if (kvm_cap(kvm->fd, KVM_CAP_SET_TSS_ADDR) > 0 &&
-	    ioctl(vm->fd, KVM_SET_TSS_ADDR, TSS_ADDR) < 0) {
-		mvm_fail_errno("KVM_SET_TSS_ADDR 0x%lx", TSS_ADDR);
+	    vm_ioctl(vm, KVM_SET_TSS_ADDR, MVM_IOC_SCALAR(TSS_ADDR), " 0x%lx", TSS_ADDR) < 0)
 		goto fail;
-	}
 	vm->ram = mmap(NULL, ram_size, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (vm->ram == MAP_FAILED) {
@@ -73,9 +70,9 @@ int vm_memslot_set(struct vm *vm, uint32_t slot, uint64_t gpa, uint64_t size, vo
 		errno = EINVAL;
 		return mvm_fail("memory slot %u: only %d slots", slot, MVM_MAX_SLOTS);
 	}
-	if (ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &r) < 0)
-		return mvm_fail_errno("KVM_SET_USER_MEMORY_REGION slot %u gpa 0x%llx size 0x%llx",
-				      slot, (unsigned long long)gpa, (unsigned long long)size);
+	if (vm_ioctl(vm, KVM_SET_USER_MEMORY_REGION, &r, " slot %u gpa 0x%llx size 0x%llx", slot,
+		     (unsigned long long)gpa, (unsigned long long)size) < 0)
+		return -1;
 	vm->slot[slot] = (struct memslot){
 	    .used = size != 0, .flags = flags, .gpa = gpa, .size = size, .hva = hva};
 	return 0;
@@ -106,4 +103,37 @@ int vm_memslot_recreate(struct vm *vm, uint32_t slot)
 	if (vm_memslot_delete(vm, slot))
 		return -1;
 	return vm_memslot_set(vm, slot, s.gpa, s.size, s.hva, s.flags);
+}
+
+int vm_enable_cap(struct vm *vm, uint32_t cap, uint64_t arg0)
+{
+	struct kvm_enable_cap c = {.cap = cap, .args = {arg0}};
+
+	return vm_ioctl(vm, KVM_ENABLE_CAP, &c, " %s (0x%llx)", kvm_cap_name(cap),
+			(unsigned long long)arg0) < 0
+		   ? -1
+		   : 0;
+}
+
+int vm_create_irqchip(struct vm *vm)
+{
+	return vm_ioctl(vm, KVM_CREATE_IRQCHIP, NULL) < 0 ? -1 : 0;
+}
+
+int vm_ioeventfd(struct vm *vm, uint64_t addr, uint32_t len, uint32_t flags, int efd)
+{
+	struct kvm_ioeventfd io = {.addr = addr, .len = len, .fd = efd, .flags = flags};
+
+	return vm_ioctl(vm, KVM_IOEVENTFD, &io, " %s 0x%llx",
+			flags & KVM_IOEVENTFD_FLAG_PIO ? "port" : "MMIO address",
+			(unsigned long long)addr) < 0
+		   ? -1
+		   : 0;
+}
+
+int vm_get_dirty_log(struct vm *vm, uint32_t slot, void *bitmap)
+{
+	struct kvm_dirty_log log = {.slot = slot, .dirty_bitmap = bitmap};
+
+	return vm_ioctl(vm, KVM_GET_DIRTY_LOG, &log, " slot %u", slot) < 0 ? -1 : 0;
 }

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include "bench/census/census.h"
@@ -162,16 +161,6 @@ static enum exit_action on_hypercall(void *ctx, struct vcpu *v, struct kvm_run *
 	return on_target(ctx, v);
 }
 
-/* SIGALRM after timeout_s, then every second: one that lands while this
- * thread is outside KVM_RUN is followed by one that interrupts it. */
-static void watchdog(unsigned int timeout_s)
-{
-	struct itimerval it = {.it_value = {.tv_sec = timeout_s},
-			       .it_interval = {.tv_sec = timeout_s ? 1 : 0}};
-
-	setitimer(ITIMER_REAL, &it, NULL);
-}
-
 static size_t ram_size(uint64_t iterations)
 {
 	const size_t two_mib = 2u << 20;
@@ -182,17 +171,17 @@ static size_t ram_size(uint64_t iterations)
 
 static int setup(struct kvm_sys *kvm, struct cell_run *cr, int ring, const struct census_params *p)
 {
-	struct guest_image img;
+	const struct vm_guest_opts o = {.ram_size = ram_size(p->iterations),
+					.image = guest_image_start,
+					.image_size = guest_image_size,
+					.arg = MAILBOX_GPA};
 	volatile struct mailbox *mb;
+	int r = vm_create_with_guest(&cr->vm, kvm, &o);
 
-	if (vm_create(&cr->vm, kvm, ram_size(p->iterations)))
+	cr->vcpu = cr->vm.vcpu[0];
+	if (r)
 		return -1;
-	cr->vcpu = vcpu_create(&cr->vm, 0);
-	if (!cr->vcpu || vcpu_set_cpuid_supported(cr->vcpu))
-		return -1;
-	if (guest_load(&cr->vm, guest_image_start, guest_image_size, GUEST_LOAD_GPA, &img) ||
-	    vm_setup_longmode(&cr->vm, img.vectors, img.vec_stride))
-		return -1;
+	/* before the first KVM_RUN: the snapshots, the command in the mailbox */
 	cr->nstats = cr->vcpu->stats.nvalues + cr->vm.stats.nvalues;
 	cr->snap = calloc(4 * (size_t)cr->nstats, sizeof(uint64_t));
 	if (!cr->snap)
@@ -207,7 +196,7 @@ static int setup(struct kvm_sys *kvm, struct cell_run *cr, int ring, const struc
 	mb->warmup = p->warmup;
 	mb->samples_gpa = SAMPLES_GPA;
 	mb->arg[0] = cr->row->id;
-	return vcpu_enter_longmode(cr->vcpu, img.entry, STACK0_TOP_GPA, MAILBOX_GPA);
+	return 0;
 }
 
 /* Stat i over the timed window, less the doorbells rung inside it. */
@@ -348,9 +337,9 @@ void census_run_cell(struct kvm_sys *kvm, const struct census_rowdef *row, int r
 	r = setup(kvm, &cr, ring, p);
 	if (r == 0) {
 		tsc_khz = vcpu_tsc_khz(cr.vcpu);
-		watchdog(p->timeout_s);
+		mvm_watchdog_arm(cr.vcpu, p->timeout_s, 0);
 		r = vcpu_run_loop(cr.vcpu, &h);
-		watchdog(0);
+		mvm_watchdog_disarm();
 	}
 	if (r == 0 && collect(&cr, out, tsc_khz) == 0)
 		out->status = CS_OK;

@@ -400,25 +400,18 @@ static enum exit_action on_msr(void *ctx, struct vcpu *v, struct kvm_run *run)
 
 /* ---- one check ---- */
 
-static int ctx_setup(struct kvm_sys *kvm, struct check_ctx *c, const char **why)
+/* Guest loaded, vCPU 0 not yet entered: stop (1) where the host lacks
+ * what the check needs, else its set-up (with vCPU 0's CPUID) and the
+ * command posted. */
+static int before_entry(struct vm *vm, void *ctx)
 {
-	struct guest_image img;
+	struct check_ctx *c = ctx;
 	volatile struct mailbox *mb;
 
-	if (vm_create(&c->vm, kvm, CHECK_RAM_SIZE))
-		return -1;
-	c->vcpu = vcpu_create(&c->vm, 0);
-	if (!c->vcpu)
-		return -1;
-	*why = c->def->unsupported ? c->def->unsupported(c) : NULL;
-	if (*why)
-		return 0;
-	/* The image's bounds are two symbols of one blob (guests/blob.asm). */
-	/* cppcheck-suppress comparePointers */
-	if (guest_load(&c->vm, guest_image_start, (size_t)(guest_image_end - guest_image_start),
-		       GUEST_LOAD_GPA, &img) ||
-	    vm_setup_longmode(&c->vm, img.vectors, img.vec_stride))
-		return -1;
+	c->vcpu = vm->vcpu[0];
+	c->why = c->def->unsupported ? c->def->unsupported(c) : NULL;
+	if (c->why)
+		return 1;
 	if (c->def->setup ? c->def->setup(c) : vcpu_set_cpuid_supported(c->vcpu))
 		return -1;
 	mb = check_mailbox(c);
@@ -427,7 +420,28 @@ static int ctx_setup(struct kvm_sys *kvm, struct check_ctx *c, const char **why)
 	mb->op = c->def->op;
 	for (int i = 0; i < MAILBOX_ARGS; i++)
 		mb->arg[i] = c->args[i];
-	return vcpu_enter_longmode(c->vcpu, img.entry, STACK0_TOP_GPA, MAILBOX_GPA);
+	return 0;
+}
+
+static int ctx_setup(struct kvm_sys *kvm, struct check_ctx *c, const char **why)
+{
+	/* The image's bounds are two symbols of one blob (guests/blob.asm). */
+	/* cppcheck-suppress comparePointers */
+	size_t image_size = (size_t)(guest_image_end - guest_image_start);
+	const struct vm_guest_opts o = {
+	    .ram_size = CHECK_RAM_SIZE,
+	    .image = guest_image_start,
+	    .image_size = image_size,
+	    .arg = MAILBOX_GPA,
+	    .own_cpuid = true,
+	    .ctx = c,
+	    .before_entry = before_entry,
+	};
+	int r = vm_create_with_guest(&c->vm, kvm, &o);
+
+	c->vcpu = c->vm.vcpu[0];
+	*why = c->why;
+	return r > 0 ? 0 : r;
 }
 
 static void ctx_teardown(struct check_ctx *c)

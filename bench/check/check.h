@@ -74,6 +74,7 @@ struct check_ctx {
 	struct vcpu *vcpu;
 	const struct check_def *def;
 	const struct backend *backend;
+	const char *why; /* the check's unsupported(): what this host lacks */
 	bool inject, injected;
 	uint64_t args[MAILBOX_ARGS];
 	struct check_event *ev;

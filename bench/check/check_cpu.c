@@ -4,7 +4,6 @@
 #include <linux/kvm_para.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 
 #include "bench/check/check.h"
 #include "guests/check_protocol.h"
@@ -42,9 +41,7 @@ static int hlt_exit(struct check_ctx *c)
 		return 0;
 	r->r13 ^= 0x100; /* the VMM clobbers a register the guest relies on */
 	c->injected = true;
-	if (ioctl(c->vcpu->fd, KVM_SET_REGS, r) < 0)
-		return mvm_fail_errno("KVM_SET_REGS at the HLT exit");
-	return 0;
+	return vcpu_set_regs(c->vcpu, r);
 }
 
 static void hlt_verify(struct check_ctx *c)
@@ -95,25 +92,15 @@ static const char *hypercall_unsupported(struct check_ctx *c)
  */
 static int disable_fix_hypercall_quirk(struct check_ctx *c)
 {
-	struct kvm_enable_cap cap = {.cap = KVM_CAP_DISABLE_QUIRKS2,
-				     .args = {KVM_X86_QUIRK_FIX_HYPERCALL_INSN}};
-
 	if (!(kvm_cap(c->vm.fd, KVM_CAP_DISABLE_QUIRKS2) & KVM_X86_QUIRK_FIX_HYPERCALL_INSN))
 		return 0;
-	if (ioctl(c->vm.fd, KVM_ENABLE_CAP, &cap) < 0)
-		return mvm_fail_errno("KVM_CAP_DISABLE_QUIRKS2 KVM_X86_QUIRK_FIX_HYPERCALL_INSN");
-	return 0;
+	return vm_enable_cap(&c->vm, KVM_CAP_DISABLE_QUIRKS2, KVM_X86_QUIRK_FIX_HYPERCALL_INSN);
 }
 
 static int hypercall_setup(struct check_ctx *c)
 {
-	struct kvm_enable_cap cap = {.cap = KVM_CAP_EXIT_HYPERCALL,
-				     .args = {1ULL << KVM_HC_MAP_GPA_RANGE}};
-
-	if (ioctl(c->vm.fd, KVM_ENABLE_CAP, &cap) < 0)
-		return mvm_fail_errno(
-		    "KVM_ENABLE_CAP KVM_CAP_EXIT_HYPERCALL (KVM_HC_MAP_GPA_RANGE)");
-	if (disable_fix_hypercall_quirk(c))
+	if (vm_enable_cap(&c->vm, KVM_CAP_EXIT_HYPERCALL, 1ULL << KVM_HC_MAP_GPA_RANGE) ||
+	    disable_fix_hypercall_quirk(c))
 		return -1;
 	c->args[0] = strcmp(backend_hypercall_insn(c->backend), "vmmcall") ? CHECK_HC_VMCALL
 									   : CHECK_HC_VMMCALL;
@@ -209,11 +196,7 @@ const struct check_def check_hypercall = {
 
 static const char *msr_unsupported(struct check_ctx *c)
 {
-	if (kvm_cap(c->vm.fd, KVM_CAP_X86_USER_SPACE_MSR) <= 0)
-		return "KVM_CAP_X86_USER_SPACE_MSR";
-	if (kvm_cap(c->vm.fd, KVM_CAP_X86_MSR_FILTER) <= 0)
-		return "KVM_CAP_X86_MSR_FILTER";
-	return NULL;
+	return kvm_msr_to_user_missing(c->vm.kvm);
 }
 
 static int msr_setup(struct check_ctx *c)

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 
 #include "bench/check/check.h"
 #include "guests/check_protocol.h"
@@ -52,30 +51,6 @@ static size_t table_bytes(uint32_t nent)
 static uint32_t reg_of(const struct kvm_cpuid_entry2 *e, int r)
 {
 	return r == 0 ? e->eax : r == 1 ? e->ebx : r == 2 ? e->ecx : e->edx;
-}
-
-static struct kvm_cpuid2 *get_supported(struct check_ctx *c, unsigned int extra)
-{
-	int nent = 128;
-
-	for (;;) {
-		struct kvm_cpuid2 *t =
-		    calloc(1, sizeof(*t) + (size_t)(nent + extra) * sizeof(t->entries[0]));
-
-		if (!t) {
-			mvm_fail_errno("allocate %d CPUID entries", nent);
-			return NULL;
-		}
-		t->nent = (uint32_t)nent;
-		if (ioctl(c->vm.kvm->fd, KVM_GET_SUPPORTED_CPUID, t) == 0)
-			return t;
-		free(t);
-		if (errno != E2BIG || nent >= 4096) {
-			mvm_fail_errno("KVM_GET_SUPPORTED_CPUID (%d entries)", nent);
-			return NULL;
-		}
-		nent *= 2;
-	}
 }
 
 static const struct kvm_cpuid_entry2 *find_entry(const struct kvm_cpuid2 *t, uint32_t leaf,
@@ -209,9 +184,8 @@ static void note_adjusted(struct check_ctx *c, const struct kvm_cpuid2 *set,
 static int read_held(struct check_ctx *c, struct cpuid_state *st, uint32_t cap)
 {
 	st->expect->nent = cap;
-	if (ioctl(c->vcpu->fd, KVM_GET_CPUID2, st->expect) < 0)
-		return mvm_fail_errno("KVM_GET_CPUID2 after KVM_SET_CPUID2 (room for %u entries)",
-				      cap);
+	if (vcpu_get_cpuid(c->vcpu, st->expect))
+		return -1;
 	note_adjusted(c, st->set, st->expect);
 	return 0;
 }
@@ -237,7 +211,7 @@ static struct cpuid_state *state_new(const struct kvm_cpuid2 *set)
  * they use KVM's table, read back once it is set. */
 static int cpuid_setup(struct check_ctx *c)
 {
-	struct kvm_cpuid2 *set = get_supported(c, NPLANT);
+	struct kvm_cpuid2 *set = kvm_get_supported_cpuid(c->vm.kvm, NPLANT);
 	struct check_cpuid *q = check_data(c, 0, MAX_QUERY * sizeof(*q));
 	struct cpuid_state *st;
 	int r = -1;
@@ -254,11 +228,11 @@ static int cpuid_setup(struct check_ctx *c)
 		if (c->inject)
 			inject_set(c, st, set);
 	}
-	if (st && ioctl(c->vcpu->fd, KVM_SET_CPUID2, set) < 0)
-		mvm_fail_errno("KVM_SET_CPUID2 (%u entries)", set->nent);
-	else if (st && !is_features(c))
+	if (!st || vcpu_set_cpuid(c->vcpu, set))
+		r = -1;
+	else if (!is_features(c))
 		r = 0;
-	else if (st && read_held(c, st, set->nent) == 0) {
+	else if (read_held(c, st, set->nent) == 0) {
 		write_queries(c, st->expect, q);
 		if (c->inject)
 			inject_held(c, st, q);
@@ -283,7 +257,7 @@ static void explain_planted(struct check_ctx *c, const struct check_cpuid *q, in
 				     st->inj_ebx ^ 0x00100000);
 	if (t) {
 		t->nent = 1024;
-		if (ioctl(c->vcpu->fd, KVM_GET_CPUID2, t) == 0)
+		if (vcpu_get_cpuid(c->vcpu, t) == 0)
 			e = find_entry(t, q->leaf, q->subleaf);
 	}
 	if (!e)

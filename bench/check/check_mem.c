@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include <sys/ioctl.h>
 
 #include "bench/check/check.h"
 #include "guests/check_protocol.h"
@@ -162,13 +161,12 @@ static void page_set_str(const uint64_t *bm, char *buf, size_t len)
 static int dirty_step(struct check_ctx *c, uint32_t r)
 {
 	uint64_t got[DIRTY_PAGES / 64] = {0}, want[DIRTY_PAGES / 64] = {0};
-	struct kvm_dirty_log log = {.slot = DIRTY_SLOT, .dirty_bitmap = got};
 	char ws[256], gs[256];
 
 	if (r > NROUNDS)
 		return mvm_fail("dirty-log: unexpected step %u", r);
-	if (ioctl(c->vm.fd, KVM_GET_DIRTY_LOG, &log) < 0)
-		return mvm_fail_errno("KVM_GET_DIRTY_LOG slot %d (round %u)", DIRTY_SLOT, r);
+	if (vm_get_dirty_log(&c->vm, DIRTY_SLOT, got))
+		return mvm_fail("%s (round %u)", mvm_error(), r);
 	for (unsigned int i = 0; i < rounds[r].n; i++)
 		want[rounds[r].page[i] / 64] |= 1ULL << (rounds[r].page[i] % 64);
 	if (c->inject && r == 1) { /* the VMM reports a page nobody wrote */

@@ -103,15 +103,14 @@ static uint64_t cpuid_tsc_khz(void)
 
 static uint64_t kvm_tsc_khz(struct kvm_sys *kvm)
 {
-	struct vm vm;
-	struct vcpu *v;
+	const struct vm_guest_opts probe = {.ram_size = 2u << 20}; /* no guest: a bare vCPU 0 */
+	struct vm vm = {.fd = -1};
 	uint64_t khz = 0;
 
-	if (!kvm || vm_create(&vm, kvm, 2u << 20))
+	if (!kvm)
 		return 0;
-	v = vcpu_create(&vm, 0);
-	if (v)
-		khz = vcpu_tsc_khz(v);
+	if (vm_create_with_guest(&vm, kvm, &probe) == 0)
+		khz = vcpu_tsc_khz(vm.vcpu[0]);
 	vm_destroy(&vm);
 	return khz;
 }

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
+#include <sys/ioctl.h> /* the module's device: not a VM or vCPU fd (minivmm wraps those) */
 #include <sys/syscall.h>
 #include <unistd.h>
 

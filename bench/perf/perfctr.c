@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
+#include <sys/ioctl.h> /* perf_event fds only: not a VM or vCPU fd (minivmm wraps those) */
 #include <sys/syscall.h>
 #include <unistd.h>
 

@@ -9,7 +9,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 
 #include "bench/host/pin.h"
 #include "bench/run/runner.h"
@@ -55,22 +54,17 @@ static void *ap_thread_main(void *arg)
 }
 
 /* Creates vCPU 1 at the guest's ap_main and starts its thread. */
-int ap_start(struct class_run *cr, uint64_t ap_entry)
+int ap_start(struct class_run *cr)
 {
-	struct kvm_mp_state mp = {.mp_state = KVM_MP_STATE_RUNNABLE};
 	struct sigaction sa;
 	int r;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_usr1;
 	sigaction(SIGUSR1, &sa, NULL);
-	cr->ap = vcpu_create(&cr->vm, 1);
-	if (!cr->ap || vcpu_set_cpuid_supported(cr->ap) ||
-	    vcpu_enter_longmode(cr->ap, ap_entry, STACK_AP_TOP_GPA, 0))
+	cr->ap = vm_vcpu_add_with_guest(&cr->vm, 1, STACK_AP_TOP_GPA, 0);
+	if (!cr->ap)
 		return -1;
-	/* With an in-kernel irqchip an AP waits for INIT/SIPI: start it now. */
-	if (ioctl(cr->ap->fd, KVM_SET_MP_STATE, &mp) < 0)
-		return mvm_fail_errno("KVM_SET_MP_STATE runnable on vcpu 1");
 	r = pthread_create(&cr->ap_thread, NULL, ap_thread_main, cr);
 	if (r) {
 		errno = r;

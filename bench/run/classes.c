@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -63,9 +62,7 @@ static const char *need_exit_hypercall(const struct backend *b, struct kvm_sys *
 static const char *need_msr_filter(const struct backend *b, struct kvm_sys *kvm)
 {
 	(void)b;
-	if (!kvm_user_msr_filter_works(kvm))
-		return "KVM_CAP_X86_USER_SPACE_MSR (KVM_MSR_EXIT_REASON_FILTER does not enable)";
-	return kvm_cap(kvm->fd, KVM_CAP_X86_MSR_FILTER) > 0 ? NULL : "KVM_CAP_X86_MSR_FILTER";
+	return kvm_msr_to_user_missing(kvm);
 }
 
 static const char *need_pmu(const struct backend *b, struct kvm_sys *kvm)
@@ -164,15 +161,10 @@ static int setup_mmio_user(struct class_run *cr)
 
 static int add_ioeventfd(struct class_run *cr, uint64_t addr, uint32_t flags, const char *what)
 {
-	struct kvm_ioeventfd io = {.addr = addr, .len = 4, .flags = flags};
-
 	cr->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (cr->efd < 0)
 		return mvm_fail_errno("eventfd for %s", what);
-	io.fd = cr->efd;
-	if (ioctl(cr->vm.fd, KVM_IOEVENTFD, &io) < 0)
-		return mvm_fail_errno("KVM_IOEVENTFD %s 0x%llx", what, (unsigned long long)addr);
-	return 0;
+	return vm_ioeventfd(&cr->vm, addr, 4, flags, cr->efd);
 }
 
 static int setup_pio_kernel(struct class_run *cr)
@@ -189,9 +181,7 @@ static int setup_mmio_kernel(struct class_run *cr)
 
 static int create_irqchip(struct class_run *cr)
 {
-	if (ioctl(cr->vm.fd, KVM_CREATE_IRQCHIP, 0) < 0)
-		return mvm_fail_errno("KVM_CREATE_IRQCHIP");
-	return 0;
+	return vm_create_irqchip(&cr->vm);
 }
 
 static int setup_pio_kernel_in(struct class_run *cr)
@@ -256,11 +246,7 @@ static int rezap_dontneed(struct class_run *cr)
  * each is a write-protection fault. */
 static int rezap_dirty_log(struct class_run *cr)
 {
-	struct kvm_dirty_log log = {.slot = FAULT_SLOT, .dirty_bitmap = cr->dirty_bitmap};
-
-	if (ioctl(cr->vm.fd, KVM_GET_DIRTY_LOG, &log) < 0)
-		return mvm_fail_errno("KVM_GET_DIRTY_LOG slot %d", FAULT_SLOT);
-	return 0;
+	return vm_get_dirty_log(&cr->vm, FAULT_SLOT, cr->dirty_bitmap);
 }
 
 static int setup_vmcall(struct class_run *cr)
@@ -272,12 +258,7 @@ static int setup_vmcall(struct class_run *cr)
 
 static int enable_exit_hypercall(struct class_run *cr)
 {
-	struct kvm_enable_cap cap = {.cap = KVM_CAP_EXIT_HYPERCALL,
-				     .args = {1ULL << KVM_HC_MAP_GPA}};
-
-	if (ioctl(cr->vm.fd, KVM_ENABLE_CAP, &cap) < 0)
-		return mvm_fail_errno("KVM_ENABLE_CAP KVM_CAP_EXIT_HYPERCALL");
-	return 0;
+	return vm_enable_cap(&cr->vm, KVM_CAP_EXIT_HYPERCALL, 1ULL << KVM_HC_MAP_GPA);
 }
 
 /* KVM_HC_MAP_GPA_RANGE(gpa, npages, attrs): KVM checks the arguments, then

@@ -227,24 +227,22 @@ static int alloc_snapshots(struct class_run *cr)
 	return 0;
 }
 
-/* Fresh VM, one vCPU in long mode, guest loaded, command posted. */
-static int class_run_setup(struct kvm_sys *kvm, struct class_run *cr)
+/* The class's hook that must come before any vCPU (an irqchip). */
+static int before_vcpu(struct vm *vm, void *ctx)
 {
-	struct guest_image img;
+	struct class_run *cr = ctx;
 
-	if (vm_create(
-		&cr->vm, kvm,
-		ram_size_for(cr->res->iterations, cr->cls->aux_name || breakdown_wanted(cr->cls))))
-		return -1;
-	if (cr->cls->vm_setup && cr->cls->vm_setup(cr))
-		return -1;
-	cr->vcpu = vcpu_create(&cr->vm, 0);
-	if (!cr->vcpu || vcpu_set_cpuid_supported(cr->vcpu))
-		return -1;
-	if (guest_load(&cr->vm, guest_image_start, guest_image_size, GUEST_LOAD_GPA, &img))
-		return -1;
-	if (vm_setup_longmode(&cr->vm, img.vectors, img.vec_stride))
-		return -1;
+	(void)vm;
+	return cr->cls->vm_setup ? cr->cls->vm_setup(cr) : 0;
+}
+
+/* Guest loaded, vCPU 0 not yet entered: the class's set-up, counters,
+ * the command posted. */
+static int before_entry(struct vm *vm, void *ctx)
+{
+	struct class_run *cr = ctx;
+
+	cr->vcpu = vm->vcpu[0];
 	if (cr->cls->setup && cr->cls->setup(cr))
 		return -1;
 	if (breakdown_wanted(cr->cls) && breakdown_alloc(cr))
@@ -257,9 +255,29 @@ static int class_run_setup(struct kvm_sys *kvm, struct class_run *cr)
 	if (post_command(cr) || alloc_snapshots(cr))
 		return -1;
 	cr->res->tsc_khz = vcpu_tsc_khz(cr->vcpu);
-	if (vcpu_enter_longmode(cr->vcpu, img.entry, STACK0_TOP_GPA, MAILBOX_GPA))
+	return 0;
+}
+
+/* Fresh VM, one vCPU in long mode, guest loaded, command posted. */
+static int class_run_setup(struct kvm_sys *kvm, struct class_run *cr)
+{
+	const struct vm_guest_opts o = {
+	    .ram_size =
+		ram_size_for(cr->res->iterations, cr->cls->aux_name || breakdown_wanted(cr->cls)),
+	    .image = guest_image_start,
+	    .image_size = guest_image_size,
+	    .arg = MAILBOX_GPA,
+	    .ctx = cr,
+	    .before_vcpu = before_vcpu,
+	    .before_entry = before_entry,
+	};
+
+	int r = vm_create_with_guest(&cr->vm, kvm, &o);
+
+	cr->vcpu = cr->vm.vcpu[0];
+	if (r)
 		return -1;
-	return cr->cls->two_vcpus ? ap_start(cr, img.ap_entry) : 0;
+	return cr->cls->two_vcpus ? ap_start(cr) : 0;
 }
 
 static void class_run_teardown(struct class_run *cr)

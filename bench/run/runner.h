@@ -161,7 +161,7 @@ struct trace_session *run_trace_start(char *err, size_t len);
 void run_trace_stop(struct trace_session *s, const char *start_err, struct class_result *res);
 
 /* vCPU 1 of two_vcpus classes (bench/run/ap.c). */
-int ap_start(struct class_run *cr, uint64_t ap_entry);
+int ap_start(struct class_run *cr);
 void ap_stop(struct class_run *cr);
 
 /* The guest image embedded by guests/blob.asm. */
