@@ -211,7 +211,7 @@ static json_t *perf_json(const struct class_result *c)
 static json_t *class_json(const struct class_result *c, bool no_time)
 {
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i}", "name", c->cls->name, "handled_in",
-			      c->cls->handled_in, "what", c->cls->what, "status",
+			      handled_in_name(c->cls->handled_in), "what", c->cls->what, "status",
 			      class_status_name(c->status), "reason", c->reason, "ring", c->ring);
 
 	if (c->status != CLASS_OK)
@@ -290,8 +290,8 @@ static json_t *result_json(const struct run_result *r)
 	    r->params.ring, "quick", r->quick, "timeout_s", (int)r->params.timeout_s, "timer",
 	    timer_name(r->params.timer), "timer_note", r->timer_note, "units",
 	    r->host.tsc_is_instructions ? "emulated_instructions" : "tsc_ticks", "overhead",
-	    json_pack("{s:s, s:o}", "class", "null", "median", num(r->null_median)), "classes",
-	    classes);
+	    json_pack("{s:s, s:o}", "class", class_baseline()->name, "median", num(r->null_median)),
+	    "classes", classes);
 	if (doc) {
 		json_t *opt = json_object_get(doc, "options");
 
@@ -312,9 +312,9 @@ static json_t *result_json(const struct run_result *r)
 				    num(r->params.budget_s > 0 ? r->params.budget_s : NAN));
 		if (r->have_perf_overhead)
 			json_object_set_new(doc, "perf_overhead",
-					    json_pack("{s:s, s:f, s:f}", "class", "cpuid",
-						      "median_with_perf", r->cpuid_median_perf,
-						      "median_without_perf",
+					    json_pack("{s:s, s:f, s:f}", "class",
+						      class_perf_probe()->name, "median_with_perf",
+						      r->cpuid_median_perf, "median_without_perf",
 						      r->cpuid_median_no_perf));
 	}
 	return doc;

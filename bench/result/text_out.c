@@ -49,8 +49,9 @@ static void table_row(const struct class_result *c, FILE *out)
 	char net[32], ex[32], msd[48], ci[48];
 
 	if (c->status != CLASS_OK) {
-		fprintf(out, "%-18s %-4s %s: %s\n", c->cls->name, c->cls->handled_in,
-			class_status_name(c->status), c->reason);
+		fprintf(out, "%-18s %-4s %s: %s\n", c->cls->name,
+			handled_in_name(c->cls->handled_in), class_status_name(c->status),
+			c->reason);
 		return;
 	}
 	if (c->verified)
@@ -61,9 +62,9 @@ static void table_row(const struct class_result *c, FILE *out)
 	snprintf(msd, sizeof(msd), "%.0f±%.0f", c->sum.mean, c->sum.stddev);
 	fmt_ci(ci, sizeof(ci), &c->sum);
 	fprintf(out, "%-18s %-4s %8zu %8llu %8.0f %13s %8.0f %8.0f %9llu %15s %8s %9s  %s\n",
-		c->cls->name, c->cls->handled_in, c->sum.n, (unsigned long long)c->sum.min,
-		c->sum.median, ci, c->sum.p90, c->sum.p99, (unsigned long long)c->sum.max, msd, net,
-		ex, verdict(c));
+		c->cls->name, handled_in_name(c->cls->handled_in), c->sum.n,
+		(unsigned long long)c->sum.min, c->sum.median, ci, c->sum.p90, c->sum.p99,
+		(unsigned long long)c->sum.max, msd, net, ex, verdict(c));
 }
 
 /* run --trace: the nonzero tracepoint rates beside KVM's exits/iter. */
@@ -230,9 +231,9 @@ void result_print_table(const struct run_result *r, FILE *out)
 	print_perf(r, out);
 	if (r->have_perf_overhead)
 		fprintf(out,
-			"perf overhead: cpuid median %.0f with counters, %.0f without (%+.1f%%; "
+			"perf overhead: %s median %.0f with counters, %.0f without (%+.1f%%; "
 			"medians of two runs)\n",
-			r->cpuid_median_perf, r->cpuid_median_no_perf,
+			class_perf_probe()->name, r->cpuid_median_perf, r->cpuid_median_no_perf,
 			100 * (r->cpuid_median_perf - r->cpuid_median_no_perf) /
 			    r->cpuid_median_no_perf);
 	if (r->partial)
@@ -265,8 +266,8 @@ static void csv_row(FILE *f, const struct run_result *r, const struct class_resu
 	char net[32], ex[32], clo[32], chi[32];
 
 	fprintf(f, "%s,%s,%s,%d,%zu,%llu,%.1f,%.1f,%.1f,%.1f,%.1f,%llu,%.2f,%.2f,%s,%s,",
-		c->cls->name, c->cls->handled_in, class_status_name(c->status), c->ring, s->n,
-		(unsigned long long)s->min, s->p1, s->p10, s->median, s->p90, s->p99,
+		c->cls->name, handled_in_name(c->cls->handled_in), class_status_name(c->status),
+		c->ring, s->n, (unsigned long long)s->min, s->p1, s->p10, s->median, s->p90, s->p99,
 		(unsigned long long)s->max, s->mean, s->stddev,
 		opt_num(clo, sizeof(clo), s->median_ci_lo, "%.1f"),
 		opt_num(chi, sizeof(chi), s->median_ci_hi, "%.1f"));
@@ -308,16 +309,17 @@ static void md_row(FILE *f, const struct class_result *c)
 
 	if (c->status != CLASS_OK) {
 		fprintf(f, "| `%s` | %s | %s: %s | | | | | | | | |\n", c->cls->name,
-			c->cls->handled_in, class_status_name(c->status), c->reason);
+			handled_in_name(c->cls->handled_in), class_status_name(c->status),
+			c->reason);
 		return;
 	}
 	fmt_ci(ci, sizeof(ci), &c->sum);
-	fprintf(f,
-		"| `%s` | %s | %zu | %llu | %.0f | %s | %.0f | %.0f | %.0f±%.0f | %s | %s | %s |\n",
-		c->cls->name, c->cls->handled_in, c->sum.n, (unsigned long long)c->sum.min,
-		c->sum.median, ci, c->sum.p90, c->sum.p99, c->sum.mean, c->sum.stddev,
-		c->verified ? opt_num(net, sizeof(net), claimed_net(c), "%.0f") : "–",
-		opt_num(ex, sizeof(ex), c->exits_per_iter, "%.3f"), verdict(c));
+	fprintf(
+	    f, "| `%s` | %s | %zu | %llu | %.0f | %s | %.0f | %.0f | %.0f±%.0f | %s | %s | %s |\n",
+	    c->cls->name, handled_in_name(c->cls->handled_in), c->sum.n,
+	    (unsigned long long)c->sum.min, c->sum.median, ci, c->sum.p90, c->sum.p99, c->sum.mean,
+	    c->sum.stddev, c->verified ? opt_num(net, sizeof(net), claimed_net(c), "%.0f") : "–",
+	    opt_num(ex, sizeof(ex), c->exits_per_iter, "%.3f"), verdict(c));
 }
 
 static int md_fill(FILE *f, const void *arg)
