@@ -21,7 +21,7 @@ struct class_run;
 
 /* A counter that must move by `per_iter` per timed iteration.  Names are
  * KVM binary stats ("exits", "pf_taken", ...) or "vmm_exits": exits our own
- * VMM saw for the class's target (port, address, HLT). */
+ * VMM saw for the class's target exit (its row's .target). */
 struct class_check {
 	const char *stat;
 	double per_iter;
