@@ -2,7 +2,7 @@
 /*
  * The guest side of each exit class: a prepare part (untimed: operands,
  * doorbells, exits that set the op up) and an op part (timed), and from the
- * two, by GUEST_OPS below, one straight-line timed loop per op: no indirect
+ * two, by GUEST_OPS (guests/ops.h), one straight-line timed loop per op: no indirect
  * call or return sits between the timestamps (docs/method.md).
  */
 #include "guests/guest.h"
@@ -416,51 +416,28 @@ INLINE void op_ud2(u64 a)
 			starts[i] = t0;                                                            \
 	}
 
-/* X(op number, name, setup, prepare, op, post, has_prepare): has_prepare when the
- * prepare causes exits besides doorbells (the VMM calibrates them away). */
-#define GUEST_OPS(X)                                                                               \
-	X(OP_NULL, null, 0, prep_none, op_null, post_none, 0)                                      \
-	X(OP_CPUID, cpuid, 0, prep_none, op_cpuid, post_none, 0)                                   \
-	X(OP_PIO_OUT, pio_out, setup_pio, prep_port, op_pio_out, post_none, 0)                     \
-	X(OP_MMIO_WRITE, mmio_write, setup_mmio, prep_mmio, op_mmio_write, post_none, 0)           \
-	X(OP_HLT, hlt, 0, prep_none, op_hlt, post_none, 0)                                         \
-	X(OP_FAULT_TOUCH, fault_touch, setup_fault, prep_fault, op_fault_touch, post_none, 0)      \
-	X(OP_PIO_IN, pio_in, setup_pio, prep_port, op_pio_in, post_none, 0)                        \
-	X(OP_HLT_IPI, hlt_ipi, setup_hlt_ipi, prep_hlt_ipi, op_hlt_ipi, post_hlt_ipi, 1)           \
-	X(OP_HYPERCALL, hypercall, setup_hypercall, prep_none, op_hypercall, post_none, 0)         \
-	X(OP_RDMSR, rdmsr, setup_rdmsr, prep_msr, op_rdmsr, post_none, 0)                          \
-	X(OP_XSETBV, xsetbv, setup_xsetbv, prep_xcr0, op_xsetbv, post_none, 0)                     \
-	X(OP_RDPMC, rdpmc, setup_rdpmc, prep_pmc, op_rdpmc, post_none, 0)                          \
-	X(OP_CR8_WRITE, cr8_write, setup_cr8, prep_cr8, op_cr8_write, post_none, 0)                \
-	X(OP_RDTSC, rdtsc, 0, prep_none, op_rdtsc, post_none, 0)                                   \
-	X(OP_PAUSE, pause, setup_pause, prep_pause, op_pause, post_none, 0)                        \
-	X(OP_UD2, ud2, setup_ud2, prep_none, op_ud2, post_none, 0)                                 \
-	X(OP_IPI, ipi, setup_ipi, prep_ipi, op_ipi, post_none, 1)                                  \
-	X(OP_HANG, hang, 0, prep_none, op_null, post_none, 0) /* its 1-iteration preflight passes  \
-							       */
-
 /* Per op: the timed loop, and prep/op out of line (prepare calibration,
  * MB_INDIRECT). */
-#define DEFINE_OP(num, name, setup, PREP, OP, POST, has_prep)                                      \
-	static void loop_##name(u64 n, volatile u64 *out, volatile u64 *starts, int rdtscp)        \
+#define DEFINE_OP(NAME, num, setup, PREP, OP, POST, has_prep)                                      \
+	static void loop_##NAME(u64 n, volatile u64 *out, volatile u64 *starts, int rdtscp)        \
 	{                                                                                          \
 		if (rdtscp)                                                                        \
 			TIMED_LOOP(PREP, OP, POST, tsc_end)                                        \
 		else                                                                               \
 			TIMED_LOOP(PREP, OP, POST, tsc_end_lfence)                                 \
 	}                                                                                          \
-	static __attribute__((noinline)) u64 prep_fn_##name(u64 i)                                 \
+	static __attribute__((noinline)) u64 prep_fn_##NAME(u64 i)                                 \
 	{                                                                                          \
 		return PREP(i);                                                                    \
 	}                                                                                          \
-	static __attribute__((noinline)) void op_fn_##name(u64 a)                                  \
+	static __attribute__((noinline)) void op_fn_##NAME(u64 a)                                  \
 	{                                                                                          \
 		OP(a);                                                                             \
 	}
 GUEST_OPS(DEFINE_OP)
 
-#define OP_ROW(num, name, setup, PREP, OP, POST, has_prep)                                         \
-	{num, setup, loop_##name, has_prep, prep_fn_##name, op_fn_##name},
+#define OP_ROW(NAME, num, setup, PREP, OP, POST, has_prep)                                         \
+	{OP_##NAME, setup, loop_##NAME, has_prep, prep_fn_##NAME, op_fn_##NAME},
 static const struct guest_op_desc ops[] = {GUEST_OPS(OP_ROW)};
 
 const struct guest_op_desc *guest_find_op(u32 op)

@@ -58,31 +58,8 @@ enum abort_reason {
 
 #define MAILBOX_MAGIC 0x45584954424e4348ULL /* "EXITBNCH" */
 
-/* Guest operations; the host's class table maps class names to these. */
-enum guest_op {
-	OP_NULL = 0,
-	OP_CPUID = 1,
-	OP_PIO_OUT = 2,	   /* out to arg[0] (port) */
-	OP_MMIO_WRITE = 3, /* 32-bit store to arg[0] (gpa) */
-	OP_HLT = 4,
-	OP_FAULT_TOUCH = 5, /* one store per page of the fault region */
-	OP_PIO_IN = 6,	    /* inb from arg[0] (port) */
-	OP_HLT_IPI = 7,	    /* self-IPI, sti; hlt: woken in KVM; aux = wake-up */
-	OP_HYPERCALL = 8,   /* arg[0]: 1 = vmmcall else vmcall; arg[1] nr; arg[2..4] */
-	OP_RDMSR = 9,	    /* rdmsr arg[0] */
-	OP_XSETBV = 10,	    /* xsetbv XCR0 with its current value */
-	OP_RDPMC = 11,	    /* rdpmc counter arg[0] */
-	OP_CR8_WRITE = 12,  /* mov to CR8 (TPR) of its current value */
-	OP_RDTSC = 13,
-	OP_PAUSE = 14, /* arg[0] pause instructions */
-	OP_UD2 = 15,   /* ud2, reflected to the guest's #UD handler */
-	OP_IPI = 16,   /* x2APIC IPI to vCPU 1, wait for its answer */
-	OP_TRIPLE_FAULT = 100,
-	OP_HANG = 101,
-	OP_HANG_NOW = 102,
-	/* 200..299: exitbench check (guests/checks.c, bench/check*.c) */
-	OP_CHECK_BASE = 200,
-};
+/* The guest's measurement ops (enum guest_op), declared once. */
+#include "guests/ops.h"
 
 /*
  * exitbench check ops (guests/checks.c, bench/check*.c, docs/check.md).

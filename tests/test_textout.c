@@ -20,11 +20,13 @@
 
 static char tmp[64] = "/tmp/test_textout.XXXXXX";
 
-static const struct exit_class k_null = {.name = "null", .what = "nothing", .handled_in = "-"};
-static const struct exit_class k_cpuid = {.name = "cpuid", .what = "cpuid", .handled_in = "KVM"};
+static const struct exit_class k_null = {
+    .name = "null", .what = "nothing", .handled_in = HANDLED_NONE};
+static const struct exit_class k_cpuid = {
+    .name = "cpuid", .what = "cpuid", .handled_in = HANDLED_KVM};
 static const struct exit_class k_pio = {
-    .name = "pio_user", .what = "out", .handled_in = "VMM", .aux_name = "second"};
-static const struct exit_class k_hlt = {.name = "hlt", .what = "hlt", .handled_in = "KVM"};
+    .name = "pio_user", .what = "out", .handled_in = HANDLED_VMM, .aux_name = "second"};
+static const struct exit_class k_hlt = {.name = "hlt", .what = "hlt", .handled_in = HANDLED_KVM};
 
 static struct {
 	struct perf_set s;

@@ -67,7 +67,7 @@ static struct cell get_class(const struct row *w)
 }
 static struct cell get_handled_in(const struct row *w)
 {
-	return str(w->c->cls->handled_in);
+	return str(handled_in_name(w->c->cls->handled_in));
 }
 static struct cell get_status(const struct row *w)
 {

@@ -220,7 +220,7 @@ static json_t *perf_json(const struct class_result *c)
 static json_t *class_head_json(const struct class_result *c)
 {
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:i}", "name", c->cls->name, "handled_in",
-			 c->cls->handled_in, "what", c->cls->what, "status",
+			 handled_in_name(c->cls->handled_in), "what", c->cls->what, "status",
 			 class_status_name(c->status), "reason", c->reason, "ring", c->ring);
 }
 
@@ -338,8 +338,8 @@ static json_t *result_json(const struct run_result *r)
 	    "partial", r->partial, "partial_reason", r->partial_reason, "host", host_json(&r->host),
 	    "options", options_json(r), "units",
 	    r->host.tsc_is_instructions ? "emulated_instructions" : "tsc_ticks", "overhead",
-	    json_pack("{s:s, s:o}", "class", "null", "median", num(r->null_median)), "classes",
-	    classes_json(r));
+	    json_pack("{s:s, s:o}", "class", class_baseline()->name, "median", num(r->null_median)),
+	    "classes", classes_json(r));
 
 	if (!doc)
 		return NULL;
@@ -347,7 +347,7 @@ static json_t *result_json(const struct run_result *r)
 			    json_string(r->quantity ? r->quantity : "kvm round trip"));
 	if (r->have_perf_overhead)
 		json_object_set_new(doc, "perf_overhead",
-				    json_pack("{s:s, s:f, s:f}", "class", "cpuid",
+				    json_pack("{s:s, s:f, s:f}", "class", class_perf_probe()->name,
 					      "median_with_perf", r->cpuid_median_perf,
 					      "median_without_perf", r->cpuid_median_no_perf));
 	return doc;

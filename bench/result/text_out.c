@@ -18,8 +18,9 @@ static const char *modified_mark(void)
 static void table_row(const struct run_result *r, const struct class_result *c, FILE *out)
 {
 	if (c->status != CLASS_OK)
-		fprintf(out, "%-18s %-4s %s: %s\n", c->cls->name, c->cls->handled_in,
-			class_status_name(c->status), c->reason);
+		fprintf(out, "%-18s %-4s %s: %s\n", c->cls->name,
+			handled_in_name(c->cls->handled_in), class_status_name(c->status),
+			c->reason);
 	else
 		columns_row(out, COL_TABLE, r, c);
 }
@@ -186,9 +187,9 @@ void result_print_table(const struct run_result *r, FILE *out)
 	print_perf(r, out);
 	if (r->have_perf_overhead)
 		fprintf(out,
-			"perf overhead: cpuid median %.0f with counters, %.0f without (%+.1f%%; "
+			"perf overhead: %s median %.0f with counters, %.0f without (%+.1f%%; "
 			"medians of two runs)\n",
-			r->cpuid_median_perf, r->cpuid_median_no_perf,
+			class_perf_probe()->name, r->cpuid_median_perf, r->cpuid_median_no_perf,
 			100 * (r->cpuid_median_perf - r->cpuid_median_no_perf) /
 			    r->cpuid_median_no_perf);
 	if (r->partial)
@@ -218,7 +219,7 @@ static void md_row(FILE *f, const struct run_result *r, const struct class_resul
 		columns_row(f, COL_MD, r, c);
 		return;
 	}
-	fprintf(f, "| `%s` | %s | %s: %s |", c->cls->name, c->cls->handled_in,
+	fprintf(f, "| `%s` | %s | %s: %s |", c->cls->name, handled_in_name(c->cls->handled_in),
 		class_status_name(c->status), c->reason);
 	for (unsigned int i = 4; i < columns_count(COL_MD); i++)
 		fputs(" |", f);

@@ -21,7 +21,7 @@
 
 bool breakdown_wanted(const struct exit_class *cls)
 {
-	return strcmp(cls->handled_in, "VMM") == 0 && !cls->aux_name;
+	return cls->handled_in == HANDLED_VMM && !cls->aux_name;
 }
 
 int breakdown_alloc(struct class_run *cr)

@@ -15,6 +15,7 @@
 #define FAULT_SLOT	 1
 #define FAULT_MAX_PAGES	 2048 /* 8 MiB region; rounds repeat over it */
 #define MSR_MISC_ENABLE	 0x1a0
+#define X2APIC_ICR	 (X2APIC_MSR_BASE + 0x30) /* ipi's target: the ICR write */
 #define KVM_HC_MAP_GPA	 12 /* KVM_HC_MAP_GPA_RANGE, the hypercall KVM can forward */
 #define UNKNOWN_HC	 0x7fff0000ULL
 #define PAUSES_PER_ITER	 128 /* backends without a pause-loop window */
@@ -147,18 +148,6 @@ static void hlt_kernel_checks(const struct backend *b, struct class_check *ck)
 
 /* ---- host-side setup hooks ---- */
 
-static int setup_pio_user(struct class_run *cr)
-{
-	cr->args[0] = PIO_USER_PORT;
-	return 0;
-}
-
-static int setup_mmio_user(struct class_run *cr)
-{
-	cr->args[0] = MMIO_GPA;
-	return 0;
-}
-
 static int add_ioeventfd(struct class_run *cr, uint64_t addr, uint32_t flags, const char *what)
 {
 	cr->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -167,27 +156,20 @@ static int add_ioeventfd(struct class_run *cr, uint64_t addr, uint32_t flags, co
 	return vm_ioeventfd(&cr->vm, addr, 4, flags, cr->efd);
 }
 
+/* An ioeventfd on the class's target: KVM completes the access. */
 static int setup_pio_kernel(struct class_run *cr)
 {
-	cr->args[0] = PIO_KERNEL_OUT;
-	return add_ioeventfd(cr, PIO_KERNEL_OUT, KVM_IOEVENTFD_FLAG_PIO, "port");
+	return add_ioeventfd(cr, cr->cls->target.addr, KVM_IOEVENTFD_FLAG_PIO, "port");
 }
 
 static int setup_mmio_kernel(struct class_run *cr)
 {
-	cr->args[0] = MMIO_EVENTFD_GPA;
-	return add_ioeventfd(cr, MMIO_EVENTFD_GPA, 0, "MMIO address");
+	return add_ioeventfd(cr, cr->cls->target.addr, 0, "MMIO address");
 }
 
 static int create_irqchip(struct class_run *cr)
 {
 	return vm_create_irqchip(&cr->vm);
-}
-
-static int setup_pio_kernel_in(struct class_run *cr)
-{
-	cr->args[0] = PIO_KERNEL_IN;
-	return 0;
 }
 
 /* The fault region: its own anonymous mapping (4 KiB pages only, so one
@@ -206,10 +188,7 @@ static int fault_region(struct class_run *cr, uint32_t slot_flags)
 	if (madvise(cr->region, cr->region_size, MADV_NOHUGEPAGE) && errno != EINVAL)
 		return mvm_fail_errno("madvise(MADV_NOHUGEPAGE) on the fault region");
 	cr->args[0] = FAULT_REGION_GPA;
-	cr->args[1] = pages;
-	/* One full round of warm-up populates the host pages. */
-	if (cr->res->warmup < pages)
-		cr->res->warmup = pages;
+	cr->args[1] = pages; /* the rows' min_warmup: one round populates the host pages */
 	return vm_memslot_set(&cr->vm, FAULT_SLOT, FAULT_REGION_GPA, cr->region_size, cr->region,
 			      slot_flags);
 }
@@ -266,26 +245,17 @@ static int enable_exit_hypercall(struct class_run *cr)
 static int setup_vmcall_user(struct class_run *cr)
 {
 	setup_vmcall(cr);
-	cr->args[1] = KVM_HC_MAP_GPA;
+	cr->args[1] = cr->cls->target.addr; /* KVM_HC_MAP_GPA */
 	cr->args[2] = SAMPLES_GPA;
 	cr->args[3] = 1;
 	cr->args[4] = 1ULL << 4; /* KVM_MAP_GPA_RANGE_ENCRYPTED, 4 KiB pages */
 	return 0;
 }
 
-static int setup_msr_kernel(struct class_run *cr)
-{
-	cr->args[0] = MSR_MISC_ENABLE;
-	return 0;
-}
-
 /* MISC_ENABLE reads are denied by a filter, so KVM sends them to us. */
 static int setup_msr_user(struct class_run *cr)
 {
-	if (vm_msr_to_user(&cr->vm, MSR_MISC_ENABLE, KVM_MSR_FILTER_READ))
-		return -1;
-	cr->args[0] = MSR_MISC_ENABLE;
-	return 0;
+	return vm_msr_to_user(&cr->vm, (uint32_t)cr->cls->target.addr, KVM_MSR_FILTER_READ);
 }
 
 /* A module parameter as a number, or dflt when it is missing. */
@@ -349,30 +319,33 @@ static int setup_pause(struct class_run *cr)
 const struct exit_class exit_classes[] = {
     {.name = "null",
      .what = "the timed loop with no exiting instruction (timing overhead)",
-     .handled_in = "-",
+     .handled_in = HANDLED_NONE,
      .op = OP_NULL,
+     .baseline = true,
      .checks = {EXITS(0)},
      .vmx = "none",
      .svm = "none"},
     {.name = "cpuid",
      .what = "cpuid leaf 0",
-     .handled_in = "KVM",
+     .handled_in = HANDLED_KVM,
      .op = OP_CPUID,
+     .perf_probe = true,
      .checks = {EXITS(1)},
      .vmx = "CPUID (10)",
      .svm = "CPUID (0x72)"},
     {.name = "pio_user",
      .what = "32-bit out to a port no device claims (KVM_EXIT_IO)",
-     .handled_in = "VMM",
+     .handled_in = HANDLED_VMM,
      .op = OP_PIO_OUT,
+     .target = {TARGET_PIO, PIO_USER_PORT},
      .checks = {EXITS(1), VMM(1)},
-     .setup = setup_pio_user,
      .vmx = "IO_INSTRUCTION (30)",
      .svm = "IOIO (0x7b)"},
     {.name = "pio_kernel",
      .what = "32-bit out to a port registered with KVM_IOEVENTFD",
-     .handled_in = "KVM",
+     .handled_in = HANDLED_KVM,
      .op = OP_PIO_OUT,
+     .target = {TARGET_PIO, PIO_KERNEL_OUT},
      .checks = {EXITS(1), VMM(0)},
      .setup = setup_pio_kernel,
      .unsupported = need_ioeventfd,
@@ -380,26 +353,27 @@ const struct exit_class exit_classes[] = {
      .svm = "IOIO (0x7b)"},
     {.name = "pio_kernel_in",
      .what = "inb from the in-kernel PIC's ELCR port 0x4d0",
-     .handled_in = "KVM",
+     .handled_in = HANDLED_KVM,
      .op = OP_PIO_IN,
+     .target = {TARGET_PIO, PIO_KERNEL_IN},
      .checks = {EXITS(1), VMM(0)},
      .vm_setup = create_irqchip,
-     .setup = setup_pio_kernel_in,
      .unsupported = need_irqchip,
      .vmx = "IO_INSTRUCTION (30)",
      .svm = "IOIO (0x7b)"},
     {.name = "mmio_user",
      .what = "32-bit store to an unbacked guest-physical page (KVM_EXIT_MMIO)",
-     .handled_in = "VMM",
+     .handled_in = HANDLED_VMM,
      .op = OP_MMIO_WRITE,
+     .target = {TARGET_MMIO, MMIO_GPA},
      .checks = {EXITS(1), {"mmio_exits", 1}, VMM(1)},
-     .setup = setup_mmio_user,
      .vmx = "EPT_MISCONFIG (49)",
      .svm = "NPF (0x400)"},
     {.name = "mmio_kernel",
      .what = "32-bit store to an address registered with KVM_IOEVENTFD",
-     .handled_in = "KVM",
+     .handled_in = HANDLED_KVM,
      .op = OP_MMIO_WRITE,
+     .target = {TARGET_MMIO, MMIO_EVENTFD_GPA},
      .checks = {EXITS(1), VMM(0)},
      .setup = setup_mmio_kernel,
      .unsupported = need_ioeventfd,
@@ -407,8 +381,9 @@ const struct exit_class exit_classes[] = {
      .svm = "NPF (0x400)"},
     {.name = "hlt_user",
      .what = "hlt without an in-kernel irqchip (KVM_EXIT_HLT)",
-     .handled_in = "VMM",
+     .handled_in = HANDLED_VMM,
      .op = OP_HLT,
+     .target = {TARGET_HLT},
      .checks = {EXITS(1), {"halt_exits", 1}, VMM(1)},
      .cpl0_only = true,
      .vmx = "HLT (12)",
@@ -416,8 +391,9 @@ const struct exit_class exit_classes[] = {
     {.name = "hlt_kernel",
      .what = "sti;hlt with a self-IPI pending (sent untimed) and the in-kernel x2APIC: KVM "
 	     "injects and resumes",
-     .handled_in = "KVM",
+     .handled_in = HANDLED_KVM,
      .op = OP_HLT_IPI,
+     .target = {TARGET_HLT},
      .checks = {EXITS(1), {"halt_exits", 1}, VMM(0)},
      .cpl0_only = true,
      .aux_name = "wakeup",
@@ -430,8 +406,9 @@ const struct exit_class exit_classes[] = {
     {.name = "ept_fault",
      .what = "first touch of a page whose host page exists but whose EPT/NPT entry "
 	     "does not (slot re-created between rounds)",
-     .handled_in = "KVM",
+     .handled_in = HANDLED_KVM,
      .op = OP_FAULT_TOUCH,
+     .min_warmup = FAULT_MAX_PAGES,
      .checks = {EXITS(1), {"pf_taken", 1}},
      .setup = setup_fault,
      .rezap = rezap_slot,
@@ -439,8 +416,9 @@ const struct exit_class exit_classes[] = {
      .svm = "NPF (0x400)"},
     {.name = "ept_fault_populate",
      .what = "first touch where the host page is gone too (MADV_DONTNEED between rounds)",
-     .handled_in = "KVM",
+     .handled_in = HANDLED_KVM,
      .op = OP_FAULT_TOUCH,
+     .min_warmup = FAULT_MAX_PAGES,
      .checks = {EXITS(1), {"pf_taken", 1}},
      .setup = setup_fault,
      .rezap = rezap_dontneed,
@@ -449,8 +427,9 @@ const struct exit_class exit_classes[] = {
     {.name = "ept_wp",
      .what = "write to a page write-protected by dirty logging (KVM_GET_DIRTY_LOG "
 	     "between rounds)",
-     .handled_in = "KVM",
+     .handled_in = HANDLED_KVM,
      .op = OP_FAULT_TOUCH,
+     .min_warmup = FAULT_MAX_PAGES,
      .checks = {EXITS(1), {"pf_taken", 1}},
      .setup = setup_fault_dirty,
      .rezap = rezap_dirty_log,
@@ -458,7 +437,7 @@ const struct exit_class exit_classes[] = {
      .svm = "NPF (0x400)"},
     {.name = "vmcall",
      .what = "vmcall (Intel) / vmmcall (AMD), unknown hypercall number",
-     .handled_in = "KVM",
+     .handled_in = HANDLED_KVM,
      .op = OP_HYPERCALL,
      .checks = {EXITS(1), {"hypercalls", 1}},
      .setup = setup_vmcall,
@@ -466,8 +445,9 @@ const struct exit_class exit_classes[] = {
      .svm = "VMMCALL (0x81)"},
     {.name = "vmcall_user",
      .what = "KVM_HC_MAP_GPA_RANGE hypercall forwarded to our VMM (KVM_CAP_EXIT_HYPERCALL)",
-     .handled_in = "VMM",
+     .handled_in = HANDLED_VMM,
      .op = OP_HYPERCALL,
+     .target = {TARGET_HYPERCALL, KVM_HC_MAP_GPA},
      .checks = {EXITS(1), {"hypercalls", 1}, VMM(1)},
      .cpl0_only = true,
      .vm_setup = enable_exit_hypercall,
@@ -477,17 +457,18 @@ const struct exit_class exit_classes[] = {
      .svm = "VMMCALL (0x81)"},
     {.name = "msr_kernel",
      .what = "rdmsr IA32_MISC_ENABLE (0x1a0), emulated by KVM",
-     .handled_in = "KVM",
+     .handled_in = HANDLED_KVM,
      .op = OP_RDMSR,
+     .target = {TARGET_MSR, MSR_MISC_ENABLE},
      .checks = {EXITS(1), VMM(0)},
      .cpl0_only = true,
-     .setup = setup_msr_kernel,
      .vmx = "MSR_READ (31)",
      .svm = "MSR (0x7c)"},
     {.name = "msr_user",
      .what = "rdmsr 0x1a0 denied by KVM_X86_SET_MSR_FILTER: KVM_EXIT_X86_RDMSR to our VMM",
-     .handled_in = "VMM",
+     .handled_in = HANDLED_VMM,
      .op = OP_RDMSR,
+     .target = {TARGET_MSR, MSR_MISC_ENABLE},
      .checks = {EXITS(1), VMM(1)},
      .cpl0_only = true,
      .setup = setup_msr_user,
@@ -496,7 +477,7 @@ const struct exit_class exit_classes[] = {
      .svm = "MSR (0x7c)"},
     {.name = "xsetbv",
      .what = "xsetbv XCR0 with its current value",
-     .handled_in = "KVM",
+     .handled_in = HANDLED_KVM,
      .op = OP_XSETBV,
      .checks = {EXITS(1)},
      .cpl0_only = true,
@@ -504,7 +485,7 @@ const struct exit_class exit_classes[] = {
      .svm = "XSETBV (0x8d)"},
     {.name = "rdpmc",
      .what = "rdpmc of general-purpose counter 0",
-     .handled_in = "KVM",
+     .handled_in = HANDLED_KVM,
      .op = OP_RDPMC,
      .checks = {EXITS(1)},
      .cpl0_only = true,
@@ -513,7 +494,7 @@ const struct exit_class exit_classes[] = {
      .svm = "RDPMC (0x6f)"},
     {.name = "cr8_write",
      .what = "mov to CR8 (TPR) of its current value, no in-kernel APIC",
-     .handled_in = "KVM",
+     .handled_in = HANDLED_KVM,
      .op = OP_CR8_WRITE,
      .checks = {EXITS(1)},
      .cpl0_only = true,
@@ -521,7 +502,7 @@ const struct exit_class exit_classes[] = {
      .svm = "CR8_WRITE (0x18)"},
     {.name = "rdtsc",
      .what = "rdtsc: normally no exit at all (TSC offsetting)",
-     .handled_in = "-",
+     .handled_in = HANDLED_NONE,
      .op = OP_RDTSC,
      .checks = {EXITS(0)},
      .vmx = "none (RDTSC 16 if "
@@ -530,7 +511,7 @@ const struct exit_class exit_classes[] = {
     {.name = "pause",
      .what = "a burst of pauses that outlasts the largest pause-loop window KVM grows to "
 	     "(docs/method.md)",
-     .handled_in = "KVM",
+     .handled_in = HANDLED_KVM,
      .op = OP_PAUSE,
      .checks = {{"exits", 1, true}},
      .setup = setup_pause,
@@ -539,15 +520,16 @@ const struct exit_class exit_classes[] = {
      .svm = "PAUSE (0x77)"},
     {.name = "exception",
      .what = "ud2: #UD intercepted by KVM, reflected to the guest",
-     .handled_in = "KVM",
+     .handled_in = HANDLED_KVM,
      .op = OP_UD2,
      .checks = {EXITS(1)},
      .vmx = "EXCEPTION_NMI (0) #UD",
      .svm = "EXCP_UD (0x46)"},
     {.name = "ipi",
      .what = "x2APIC IPI to vCPU 1, which answers with an IPI: the round trip",
-     .handled_in = "KVM",
+     .handled_in = HANDLED_KVM,
      .op = OP_IPI,
+     .target = {TARGET_MSR, X2APIC_ICR},
      .checks = {{"exits", 1, true}, VMM(0)},
      .cpl0_only = true,
      .two_vcpus = true,
@@ -559,22 +541,55 @@ const struct exit_class exit_classes[] = {
      .svm = "MSR (0x7c) + INTR (0x60) for the pong; with AVIC none or AVIC_INCOMPLETE_IPI"},
     {.name = "test_triple_fault",
      .what = "test only: lidt with limit 0, then ud2 (shutdown)",
-     .handled_in = "-",
+     .handled_in = HANDLED_NONE,
      .op = OP_TRIPLE_FAULT,
      .hidden = true},
     {.name = "test_hang",
      .what = "test only: spins forever after the preflight (watchdog)",
-     .handled_in = "-",
+     .handled_in = HANDLED_NONE,
      .op = OP_HANG,
      .hidden = true},
     {.name = "test_hang_now",
      .what = "test only: spins forever at once (preflight watchdog)",
-     .handled_in = "-",
+     .handled_in = HANDLED_NONE,
      .op = OP_HANG_NOW,
      .hidden = true},
 };
 
 const unsigned int exit_class_count = sizeof(exit_classes) / sizeof(exit_classes[0]);
+
+const char *handled_in_name(enum handled_in h)
+{
+	return h == HANDLED_KVM ? "KVM" : h == HANDLED_VMM ? "VMM" : "-";
+}
+
+static const struct exit_class *class_with(bool role_of(const struct exit_class *c))
+{
+	for (unsigned int i = 0; i < exit_class_count; i++)
+		if (role_of(&exit_classes[i]))
+			return &exit_classes[i];
+	return NULL;
+}
+
+static bool is_baseline(const struct exit_class *c)
+{
+	return c->baseline;
+}
+
+static bool is_perf_probe(const struct exit_class *c)
+{
+	return c->perf_probe;
+}
+
+const struct exit_class *class_baseline(void)
+{
+	return class_with(is_baseline);
+}
+
+const struct exit_class *class_perf_probe(void)
+{
+	return class_with(is_perf_probe);
+}
 
 const struct exit_class *class_find(const char *name)
 {

@@ -40,7 +40,8 @@ static int list_markdown(void)
 			continue;
 		print_checks(c, checks, sizeof(checks));
 		printf("| `%s` | %s%s | %s | %s | %s | %s |\n", c->name, c->what,
-		       c->cpl0_only ? " (CPL0 only)" : "", c->handled_in, checks, c->vmx, c->svm);
+		       c->cpl0_only ? " (CPL0 only)" : "", handled_in_name(c->handled_in), checks,
+		       c->vmx, c->svm);
 	}
 	return EXIT_OK;
 }
@@ -73,7 +74,7 @@ int cmd_list(int argc, char **argv)
 		if (have_kvm && c->unsupported)
 			why = c->unsupported(&b, &kvm);
 		print_checks(c, checks, sizeof(checks));
-		printf("%-18s %-4s %-34s %s%s\n", c->name, c->handled_in, checks,
+		printf("%-18s %-4s %-34s %s%s\n", c->name, handled_in_name(c->handled_in), checks,
 		       !have_kvm ? "unknown: "
 		       : why	 ? "unsupported: "
 				 : "yes",

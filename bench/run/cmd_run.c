@@ -318,32 +318,32 @@ static void progress(const struct run_opts *o, unsigned int i, unsigned int n, c
 	fflush(stderr);
 }
 
-/* null first: every other class's net median subtracts its median. */
+/* The baseline (null) first: every other class's net median subtracts its median. */
 static void order_classes(struct run_opts *o)
 {
-	const struct exit_class *null = class_find("null");
+	const struct exit_class *base = class_baseline();
 
 	for (unsigned int i = 0; i < o->nclasses; i++)
-		if (o->classes[i] == null) {
+		if (o->classes[i] == base) {
 			memmove(&o->classes[1], &o->classes[0], i * sizeof(o->classes[0]));
-			o->classes[0] = null;
+			o->classes[0] = base;
 			return;
 		}
 	memmove(&o->classes[1], &o->classes[0], o->nclasses * sizeof(o->classes[0]));
-	o->classes[0] = null;
+	o->classes[0] = base;
 	o->nclasses++;
 }
 
-/* cpuid's median with and without counters: from its two passes, or with
- * --perf=inline from one more run without them. */
+/* The perf probe's (cpuid's) median with and without counters: from its two
+ * passes, or with --perf=inline from one more run without them. */
 static void perf_overhead(struct kvm_sys *kvm, struct run_result *r)
 {
 	struct run_params p = r->params;
 	struct class_result *c = NULL, *plain;
 
 	for (unsigned int i = 0; i < r->nclasses; i++)
-		if (strcmp(r->classes[i].cls->name, "cpuid") == 0 &&
-		    r->classes[i].status == CLASS_OK && r->classes[i].perf)
+		if (r->classes[i].cls->perf_probe && r->classes[i].status == CLASS_OK &&
+		    r->classes[i].perf)
 			c = &r->classes[i];
 	if (c && !c->perf_inline) {
 		r->have_perf_overhead = true;

@@ -112,13 +112,30 @@ static enum exit_action doorbell(struct class_run *cr, uint32_t what)
 	return r ? EXIT_ERROR : EXIT_CONTINUE;
 }
 
-/* An exit for the class's own target (args[0]): ours to count. */
+/* An exit of this kind at this port, address, MSR or hypercall number is
+ * the class's target (its row's .target). */
+static bool is_target(const struct class_run *cr, enum target_kind kind, uint64_t addr)
+{
+	const struct class_target *t = &cr->cls->target;
+
+	return t->kind == kind && (kind == TARGET_HLT || t->addr == addr);
+}
+
+/* An exit for the class's own target: ours to count. */
 static enum exit_action target_exit(struct class_run *cr, const struct vcpu *v)
 {
 	breakdown_note_reentry(cr, v);
 	if (cr->in_window)
 		breakdown_note_exit(cr, v, cr->vmm_exits++);
 	return EXIT_CONTINUE;
+}
+
+static enum exit_action unexpected(struct class_run *cr, const char *what, uint64_t addr)
+{
+	errno = EPROTO;
+	mvm_fail("class %s: unexpected %s exit (0x%llx)", cr->cls->name, what,
+		 (unsigned long long)addr);
+	return EXIT_ERROR;
 }
 
 static enum exit_action on_io(void *ctx, struct vcpu *v, uint16_t port, bool out, int size,
@@ -132,7 +149,7 @@ static enum exit_action on_io(void *ctx, struct vcpu *v, uint16_t port, bool out
 		memcpy(&val, data, 4);
 		return doorbell(cr, val);
 	}
-	if (port == cr->args[0] && (cr->cls->op == OP_PIO_OUT || cr->cls->op == OP_PIO_IN)) {
+	if (is_target(cr, TARGET_PIO, port)) {
 		if (!out)
 			memset(data, 0, (size_t)size * count);
 		return target_exit(cr, v);
@@ -155,7 +172,7 @@ static enum exit_action on_mmio(void *ctx, struct vcpu *v, uint64_t gpa, bool wr
 		memcpy(&val, data, 4);
 		return doorbell(cr, val);
 	}
-	if (cr->cls->op == OP_MMIO_WRITE && gpa == cr->args[0]) {
+	if (is_target(cr, TARGET_MMIO, gpa)) {
 		if (!write)
 			memset(data, 0, (size_t)len);
 		return target_exit(cr, v);
@@ -168,12 +185,16 @@ static enum exit_action on_mmio(void *ctx, struct vcpu *v, uint64_t gpa, bool wr
 
 static enum exit_action on_hypercall(void *ctx, struct vcpu *v, struct kvm_run *run)
 {
+	if (!is_target(ctx, TARGET_HYPERCALL, run->hypercall.nr))
+		return unexpected(ctx, "hypercall", run->hypercall.nr);
 	run->hypercall.ret = 0;
 	return target_exit(ctx, v);
 }
 
 static enum exit_action on_msr(void *ctx, struct vcpu *v, struct kvm_run *run)
 {
+	if (!is_target(ctx, TARGET_MSR, run->msr.index))
+		return unexpected(ctx, "MSR", run->msr.index);
 	run->msr.error = 0;
 	run->msr.data = 0;
 	return target_exit(ctx, v);
@@ -181,6 +202,8 @@ static enum exit_action on_msr(void *ctx, struct vcpu *v, struct kvm_run *run)
 
 static enum exit_action on_hlt(void *ctx, struct vcpu *v)
 {
+	if (!is_target(ctx, TARGET_HLT, 0))
+		return unexpected(ctx, "HLT", 0);
 	return target_exit(ctx, v);
 }
 
@@ -227,6 +250,20 @@ static int alloc_snapshots(struct class_run *cr)
 	return 0;
 }
 
+/* What the row says before its setup hook runs: the op's operand (the
+ * target's port, address or MSR) and the least warm-up. */
+static void row_defaults(struct class_run *cr)
+{
+	const struct exit_class *c = cr->cls;
+	uint64_t warm = c->min_warmup < cr->res->iterations ? c->min_warmup : cr->res->iterations;
+
+	if (c->target.kind == TARGET_PIO || c->target.kind == TARGET_MMIO ||
+	    c->target.kind == TARGET_MSR)
+		cr->args[0] = c->target.addr;
+	if (cr->res->warmup < warm)
+		cr->res->warmup = warm;
+}
+
 /* The class's hook that must come before any vCPU (an irqchip). */
 static int before_vcpu(struct vm *vm, void *ctx)
 {
@@ -243,6 +280,7 @@ static int before_entry(struct vm *vm, void *ctx)
 	struct class_run *cr = ctx;
 
 	cr->vcpu = vm->vcpu[0];
+	row_defaults(cr);
 	if (cr->cls->setup && cr->cls->setup(cr))
 		return -1;
 	if (breakdown_wanted(cr->cls) && breakdown_alloc(cr))
@@ -712,7 +750,7 @@ int probe_timer(struct kvm_sys *kvm, const struct backend *b, unsigned int timeo
 	if (!res)
 		return TIMER_LFENCE;
 	why[0] = 0;
-	run_class(kvm, b, class_find("null"), &p, res);
+	run_class(kvm, b, class_baseline(), &p, res);
 	if (res->status != CLASS_OK) {
 		timer = TIMER_LFENCE;
 		snprintf(why, len, "rdtscp probe failed: %s", res->reason);
