@@ -28,6 +28,14 @@ run compare --json "$TMP/cmp.json" "$T_SRC/tests/data/compare/base.json" \
 	"$T_SRC/tests/data/compare/new.json"
 ok $([ -s "$TMP/cmp.json" ]; echo $?) "compare --json wrote a document (exit $RC)"
 
+# A run under bochs (lab --cpu intel) counts emulated instructions: its
+# document validates (the same file with that unit and no ns).
+perl -MJSON::PP -e 'local $/; open my $f, "<", $ARGV[0] or die; my $j = decode_json(<$f>);
+	$j->{units} = "emulated_instructions";
+	$_->{stats} and $_->{stats}{median_ns} = undef for @{$j->{classes}};
+	print JSON::PP->new->encode($j)' "$T_SRC/tests/data/compare/base.json" >"$TMP/bochs.json"
+valid_json "$TMP/bochs.json"
+
 # Documents that must fail: one change each to a valid file, checked in one call.
 base=$T_SRC/tests/data/compare/base.json
 n_bad=0
@@ -44,6 +52,7 @@ broken "1000 quantiles" "$base" 'pop @{$j->{classes}[1]{quantiles}}'
 broken "an ok class without stats" "$base" 'delete $j->{classes}[1]{stats}'
 broken "a median as a string" "$base" '$j->{classes}[1]{stats}{median} = "536"'
 broken "ring 4" "$base" '$j->{classes}[0]{ring} = 4'
+broken "units in cycles (a unit no run writes)" "$base" '$j->{units} = "cycles"'
 broken "no host" "$base" 'delete $j->{host}'
 broken "a compare verdict outside slower/faster/same" "$TMP/cmp.json" '$j->{classes}[0]{verdict} = "worse"'
 broken "a compared class without its interval" "$TMP/cmp.json" 'delete $j->{classes}[0]{ci95}'
