@@ -9,19 +9,19 @@
 
 static __thread char last_error[512];
 
-const char *mvm_error(void)
+const char *eb_error(void)
 {
 	return last_error[0] ? last_error : "no error recorded";
 }
 
-/* Records a message; always returns -1 so callers can `return mvm_fail(...)`. */
-int mvm_fail(const char *fmt, ...)
+/* Records a message; always returns -1 so callers can `return eb_fail(...)`. */
+int eb_fail(const char *fmt, ...)
 {
 	va_list ap;
 	int saved = errno;
 	char buf[sizeof(last_error)];
 
-	/* via buf: callers may pass mvm_error() itself as an argument */
+	/* via buf: callers may pass eb_error() itself as an argument */
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
@@ -30,8 +30,8 @@ int mvm_fail(const char *fmt, ...)
 	return -1;
 }
 
-/* Like mvm_fail, with ": strerror(errno)" appended. */
-int mvm_fail_errno(const char *fmt, ...)
+/* Like eb_fail, with ": strerror(errno)" appended. */
+int eb_fail_errno(const char *fmt, ...)
 {
 	va_list ap;
 	int saved = errno;

@@ -17,7 +17,7 @@ static int finish(const char *tmp, const char *path, bool no_clobber)
 	if (no_clobber) {
 		/* link() refuses an existing name: never overwrite a result. */
 		if (link(tmp, path) < 0) {
-			int r = mvm_fail_errno("create %s", path);
+			int r = eb_fail_errno("create %s", path);
 			unlink(tmp);
 			return r;
 		}
@@ -25,7 +25,7 @@ static int finish(const char *tmp, const char *path, bool no_clobber)
 		return 0;
 	}
 	if (rename(tmp, path) < 0) {
-		int r = mvm_fail_errno("rename %s to %s", tmp, path);
+		int r = eb_fail_errno("rename %s to %s", tmp, path);
 		unlink(tmp);
 		return r;
 	}
@@ -41,27 +41,27 @@ int atomic_write(const char *path, bool no_clobber, int (*fill)(FILE *f, const v
 
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", path) >= (int)sizeof(tmp)) {
 		errno = ENAMETOOLONG;
-		return mvm_fail_errno("write %s", path);
+		return eb_fail_errno("write %s", path);
 	}
 	fd = mkstemp(tmp);
 	if (fd < 0)
-		return mvm_fail_errno("create a temporary file for %s", path);
+		return eb_fail_errno("create a temporary file for %s", path);
 	f = fdopen(fd, "w");
 	if (!f) {
-		int r = mvm_fail_errno("open %s", tmp);
+		int r = eb_fail_errno("open %s", tmp);
 		close(fd);
 		unlink(tmp);
 		return r;
 	}
 	fchmod(fd, 0644);
 	if (fill(f, arg) < 0 || fflush(f) != 0 || fsync(fd) != 0) {
-		int r = mvm_fail_errno("write %s", path);
+		int r = eb_fail_errno("write %s", path);
 		fclose(f);
 		unlink(tmp);
 		return r;
 	}
 	if (fclose(f) != 0) {
-		int r = mvm_fail_errno("close %s", tmp);
+		int r = eb_fail_errno("close %s", tmp);
 		unlink(tmp);
 		return r;
 	}
@@ -83,17 +83,17 @@ int mkdir_parents(const char *path, bool include_last)
 
 	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf)) {
 		errno = ENAMETOOLONG;
-		return mvm_fail_errno("create directories for %s", path);
+		return eb_fail_errno("create directories for %s", path);
 	}
 	for (char *p = buf + 1; *p; p++) {
 		if (*p != '/')
 			continue;
 		*p = 0;
 		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			return mvm_fail_errno("create directory %s", buf);
+			return eb_fail_errno("create directory %s", buf);
 		*p = '/';
 	}
 	if (include_last && mkdir(buf, 0755) < 0 && errno != EEXIST)
-		return mvm_fail_errno("create directory %s", buf);
+		return eb_fail_errno("create directory %s", buf);
 	return 0;
 }

@@ -9,7 +9,7 @@
 
 /* Atomic replace-or-create of path from a writer callback: a temporary file
  * in the same directory, then rename.  no_clobber: fail with EEXIST instead
- * of replacing.  Returns 0 or -1 with mvm_error() naming the file. */
+ * of replacing.  Returns 0 or -1 with eb_error() naming the file. */
 int atomic_write(const char *path, bool no_clobber, int (*fill)(FILE *f, const void *arg),
 		 const void *arg);
 

@@ -14,7 +14,7 @@ struct kvm_cpuid2 *kvm_get_supported_cpuid(struct kvm_sys *kvm, unsigned int ext
 		    calloc(1, sizeof(*t) + (nent + extra) * sizeof(t->entries[0]));
 
 		if (!t) {
-			mvm_fail_errno("allocate %u CPUID entries", nent);
+			eb_fail_errno("allocate %u CPUID entries", nent);
 			return NULL;
 		}
 		t->nent = nent;
@@ -22,7 +22,7 @@ struct kvm_cpuid2 *kvm_get_supported_cpuid(struct kvm_sys *kvm, unsigned int ext
 			return t;
 		free(t);
 		if (errno != E2BIG || nent >= CPUID_MAX_ENTRIES) {
-			mvm_fail_errno("KVM_GET_SUPPORTED_CPUID (%u entries)", nent);
+			eb_fail_errno("KVM_GET_SUPPORTED_CPUID (%u entries)", nent);
 			return NULL;
 		}
 	}

@@ -19,11 +19,11 @@ static int exit_error(struct vcpu *v, const char *detail)
 
 	errno = err;
 	if (vcpu_get_regs(v, &regs))
-		return mvm_fail("vcpu %d: unexpected exit KVM_EXIT_%s (%u)%s; RIP unavailable",
-				v->id, exit_reason_name(reason), reason, detail);
+		return eb_fail("vcpu %d: unexpected exit KVM_EXIT_%s (%u)%s; RIP unavailable",
+			       v->id, exit_reason_name(reason), reason, detail);
 	errno = err;
-	return mvm_fail("vcpu %d: unexpected exit KVM_EXIT_%s (%u)%s at RIP 0x%llx", v->id,
-			exit_reason_name(reason), reason, detail, (unsigned long long)regs.rip);
+	return eb_fail("vcpu %d: unexpected exit KVM_EXIT_%s (%u)%s at RIP 0x%llx", v->id,
+		       exit_reason_name(reason), reason, detail, (unsigned long long)regs.rip);
 }
 
 static enum exit_action dispatch_one(struct vcpu *v, const struct exit_handlers *h)

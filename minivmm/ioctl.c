@@ -21,6 +21,6 @@ int mvm_ioctl_checked(int fd, unsigned long req, void *arg, const char *obj, int
 	va_end(ap);
 	errno = saved;
 	if (id >= 0)
-		return mvm_fail_errno("%s on %s %d", name, obj, id);
-	return mvm_fail_errno("%s on %s", name, obj);
+		return eb_fail_errno("%s on %s %d", name, obj, id);
+	return eb_fail_errno("%s on %s", name, obj);
 }

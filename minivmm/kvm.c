@@ -48,28 +48,28 @@ int kvm_open(struct kvm_sys *kvm, const char *path)
 	kvm->path = path;
 	kvm->fd = open(path, O_RDWR | O_CLOEXEC);
 	if (kvm->fd < 0)
-		return mvm_fail_errno("open %s", path);
+		return eb_fail_errno("open %s", path);
 	if (fstat(kvm->fd, &st) == 0 && !S_ISCHR(st.st_mode)) {
 		kvm_close(kvm);
-		return mvm_fail("%s: not a KVM device (%s, not a character device)", path,
-				S_ISDIR(st.st_mode) ? "a directory" : "a file");
+		return eb_fail("%s: not a KVM device (%s, not a character device)", path,
+			       S_ISDIR(st.st_mode) ? "a directory" : "a file");
 	}
 	kvm->api_version = kvm_ioctl_raw(kvm, KVM_GET_API_VERSION, NULL);
 	if (kvm->api_version < 0 && (errno == ENOTTY || errno == EINVAL)) {
-		int r = mvm_fail_errno("%s: not a KVM device (KVM_GET_API_VERSION)", path);
+		int r = eb_fail_errno("%s: not a KVM device (KVM_GET_API_VERSION)", path);
 
 		kvm_close(kvm);
 		return r;
 	}
 	if (kvm->api_version != KVM_API_VERSION) {
 		kvm_close(kvm);
-		return mvm_fail("KVM_GET_API_VERSION on %s: got %d, need %d", path,
-				kvm->api_version, KVM_API_VERSION);
+		return eb_fail("KVM_GET_API_VERSION on %s: got %d, need %d", path, kvm->api_version,
+			       KVM_API_VERSION);
 	}
 	kvm->vcpu_mmap_size = kvm_ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, NULL);
 	if (kvm->vcpu_mmap_size <= 0) {
 		if (kvm->vcpu_mmap_size == 0)
-			mvm_fail("KVM_GET_VCPU_MMAP_SIZE on %s: 0", path);
+			eb_fail("KVM_GET_VCPU_MMAP_SIZE on %s: 0", path);
 		kvm_close(kvm);
 		return -1;
 	}
@@ -95,8 +95,8 @@ int kvm_require_base_caps(struct kvm_sys *kvm)
 	for (size_t i = 0; i < sizeof(base_caps) / sizeof(base_caps[0]); i++)
 		if (kvm_cap(kvm->fd, base_caps[i]) <= 0) {
 			errno = ENOTSUP;
-			return mvm_fail("%s: missing capability %s", kvm->path,
-					kvm_cap_name(base_caps[i]));
+			return eb_fail("%s: missing capability %s", kvm->path,
+				       kvm_cap_name(base_caps[i]));
 		}
 	return 0;
 }

@@ -21,11 +21,11 @@ static int read_exact(int fd, void *buf, size_t len, off_t off, const char *what
 	ssize_t r = pread(fd, buf, len, off);
 
 	if (r < 0)
-		return mvm_fail_errno("read %s of %s stats", what, owner);
+		return eb_fail_errno("read %s of %s stats", what, owner);
 	if ((size_t)r != len) {
 		errno = EIO;
-		return mvm_fail("read %s of %s stats: short read (%zd of %zu bytes)", what, owner,
-				r, len);
+		return eb_fail("read %s of %s stats: short read (%zd of %zu bytes)", what, owner, r,
+			       len);
 	}
 	return 0;
 }
@@ -57,7 +57,7 @@ int kvmstats_open(struct kvmstats *st, int owner_fd, const char *owner)
 	st->desc_size = sizeof(struct kvm_stats_desc) + st->hdr.name_size;
 	st->descs = calloc(st->hdr.num_desc, st->desc_size);
 	if (!st->descs) {
-		mvm_fail_errno("allocate %u %s stat descriptors", st->hdr.num_desc, owner);
+		eb_fail_errno("allocate %u %s stat descriptors", st->hdr.num_desc, owner);
 		goto fail;
 	}
 	if (read_exact(st->fd, st->descs, st->hdr.num_desc * st->desc_size, st->hdr.desc_offset,
@@ -67,7 +67,7 @@ int kvmstats_open(struct kvmstats *st, int owner_fd, const char *owner)
 	st->data_size = data_block_size(st);
 	st->scratch = malloc(st->data_size ? st->data_size : 1);
 	if (!st->scratch) {
-		mvm_fail_errno("allocate %s stats buffer", owner);
+		eb_fail_errno("allocate %s stats buffer", owner);
 		goto fail;
 	}
 	return 0;

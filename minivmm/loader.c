@@ -19,25 +19,25 @@ int guest_load(struct vm *vm, const void *image, size_t size, uint64_t load_gpa,
 
 	errno = EINVAL;
 	if (size < sizeof(h))
-		return mvm_fail("load guest image: %zu bytes is smaller than its header", size);
+		return eb_fail("load guest image: %zu bytes is smaller than its header", size);
 	memcpy(&h, image, sizeof(h));
 	if (h.magic != GUEST_HEADER_MAGIC)
-		return mvm_fail("load guest image: bad header magic 0x%llx",
-				(unsigned long long)h.magic);
+		return eb_fail("load guest image: bad header magic 0x%llx",
+			       (unsigned long long)h.magic);
 	if (h.image_end < load_gpa + size || h.image_end - load_gpa > GUEST_MAX_SIZE)
-		return mvm_fail("load guest image: end 0x%llx outside 0x%llx..0x%llx",
-				(unsigned long long)h.image_end, (unsigned long long)load_gpa,
-				(unsigned long long)(load_gpa + GUEST_MAX_SIZE));
+		return eb_fail("load guest image: end 0x%llx outside 0x%llx..0x%llx",
+			       (unsigned long long)h.image_end, (unsigned long long)load_gpa,
+			       (unsigned long long)(load_gpa + GUEST_MAX_SIZE));
 	if (!in_image(h.entry, load_gpa, h.image_end) ||
 	    !in_image(h.ap_entry, load_gpa, h.image_end) ||
 	    !in_image(h.vectors + 255 * h.vec_stride, load_gpa, h.image_end))
-		return mvm_fail("load guest image: entry 0x%llx or vectors 0x%llx outside it",
-				(unsigned long long)h.entry, (unsigned long long)h.vectors);
+		return eb_fail("load guest image: entry 0x%llx or vectors 0x%llx outside it",
+			       (unsigned long long)h.entry, (unsigned long long)h.vectors);
 	dst = vm_gpa_to_hva(vm, load_gpa, h.image_end - load_gpa);
 	if (!dst) {
 		errno = EFAULT;
-		return mvm_fail("load guest image: 0x%llx..0x%llx is not guest RAM",
-				(unsigned long long)load_gpa, (unsigned long long)h.image_end);
+		return eb_fail("load guest image: 0x%llx..0x%llx is not guest RAM",
+			       (unsigned long long)load_gpa, (unsigned long long)h.image_end);
 	}
 	memcpy(dst, image, size);
 	memset((char *)dst + size, 0, h.image_end - load_gpa - size); /* .bss */

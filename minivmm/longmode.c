@@ -89,9 +89,9 @@ int vm_setup_longmode(struct vm *vm, uint64_t vectors, uint64_t stride)
 
 	if (!pml4 || !pdpt || !pd || !gdt || !idt || !tss) {
 		errno = EFAULT;
-		return mvm_fail("set up long mode: guest RAM (%zu bytes) does not hold the "
-				"system tables",
-				vm->ram_size);
+		return eb_fail("set up long mode: guest RAM (%zu bytes) does not hold the "
+			       "system tables",
+			       vm->ram_size);
 	}
 	write_page_tables(pml4, pdpt, pd);
 	write_gdt_tss(gdt, tss);

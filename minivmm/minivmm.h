@@ -6,7 +6,7 @@
  *
  * Errors: every function that can fail returns -1 (or NULL) and leaves a
  * message naming the operation, the object and strerror(errno) in
- * mvm_error(); errno is preserved.  Nothing here exits the process.
+ * eb_error(); errno is preserved.  Nothing here exits the process.
  */
 #ifndef EXITBENCH_MINIVMM_H
 #define EXITBENCH_MINIVMM_H
@@ -30,7 +30,7 @@
  *
  * Checked: kvm_ioctl(), vm_ioctl(), vcpu_ioctl() (mvm_ioctl() on a bare fd
  * named by a string) return the same and, on failure, record
- * "<REQUEST>[detail] on <object>: <strerror>" in mvm_error() (errno kept):
+ * "<REQUEST>[detail] on <object>: <strerror>" in eb_error() (errno kept):
  * the request's name as written at the call, the object ("vm", "vcpu N" or
  * the /dev/kvm path).  The optional detail is a printf format and its
  * arguments, appended to the name, so it starts with a space:
@@ -290,7 +290,7 @@ struct vm_guest_opts {
  * VM, RAM, vCPU 0 with the supported CPUID, the guest image loaded at
  * GUEST_LOAD_GPA (vm->guest), page tables, GDT, TSS and IDT, and vCPU 0 in
  * 64-bit mode at the image's entry on the ring-0 stack with rdi = o->arg.
- * Returns 0, -1 (mvm_error() says why) or a hook's stop value; in every
+ * Returns 0, -1 (eb_error() says why) or a hook's stop value; in every
  * case the caller vm_destroy()s the VM, however far it got.
  */
 int vm_create_with_guest(struct vm *vm, struct kvm_sys *kvm, const struct vm_guest_opts *o);

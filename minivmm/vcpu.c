@@ -15,12 +15,12 @@ struct vcpu *vcpu_create(struct vm *vm, int id)
 
 	if (id < 0 || id >= MVM_MAX_VCPUS || vm->vcpu[id]) {
 		errno = EINVAL;
-		mvm_fail("create vcpu %d: bad or used id", id);
+		eb_fail("create vcpu %d: bad or used id", id);
 		return NULL;
 	}
 	v = calloc(1, sizeof(*v));
 	if (!v) {
-		mvm_fail_errno("allocate vcpu %d", id);
+		eb_fail_errno("allocate vcpu %d", id);
 		return NULL;
 	}
 	v->vm = vm;
@@ -33,7 +33,7 @@ struct vcpu *vcpu_create(struct vm *vm, int id)
 	v->run = mmap(NULL, v->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
 	if (v->run == MAP_FAILED) {
 		v->run = NULL;
-		mvm_fail_errno("mmap kvm_run of vcpu %d", id);
+		eb_fail_errno("mmap kvm_run of vcpu %d", id);
 		goto fail;
 	}
 	if (kvmstats_open(&v->stats, v->fd, id == 0 ? "vcpu0" : "vcpu1"))
@@ -90,8 +90,8 @@ int vcpu_run(struct vcpu *v)
 	v->tsc_return = __rdtsc();
 	if (r < 0) {
 		if (errno == EINTR)
-			return mvm_fail("KVM_RUN on vcpu %d: interrupted by a signal", v->id);
-		return mvm_fail_errno("KVM_RUN on vcpu %d", v->id);
+			return eb_fail("KVM_RUN on vcpu %d: interrupted by a signal", v->id);
+		return eb_fail_errno("KVM_RUN on vcpu %d", v->id);
 	}
 	return 0;
 }

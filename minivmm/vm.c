@@ -27,7 +27,7 @@ int vm_create(struct vm *vm, struct kvm_sys *kvm, size_t ram_size)
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (vm->ram == MAP_FAILED) {
 		vm->ram = NULL;
-		mvm_fail_errno("mmap %zu bytes of guest RAM", ram_size);
+		eb_fail_errno("mmap %zu bytes of guest RAM", ram_size);
 		goto fail;
 	}
 	vm->ram_size = ram_size;
@@ -68,7 +68,7 @@ int vm_memslot_set(struct vm *vm, uint32_t slot, uint64_t gpa, uint64_t size, vo
 
 	if (slot >= MVM_MAX_SLOTS) {
 		errno = EINVAL;
-		return mvm_fail("memory slot %u: only %d slots", slot, MVM_MAX_SLOTS);
+		return eb_fail("memory slot %u: only %d slots", slot, MVM_MAX_SLOTS);
 	}
 	if (vm_ioctl(vm, KVM_SET_USER_MEMORY_REGION, &r, " slot %u gpa 0x%llx size 0x%llx", slot,
 		     (unsigned long long)gpa, (unsigned long long)size) < 0)

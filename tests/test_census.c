@@ -146,8 +146,8 @@ static void test_json(const struct census_doc *d, struct census_doc *back)
 	bool same = true;
 
 	snprintf(path, sizeof(path), "%s/census-a.json", dir);
-	ok(census_write_json(d, path) == 0, "write JSON (%s)", mvm_error());
-	ok(census_read_json(path, back) == 0, "read it back (%s)", mvm_error());
+	ok(census_write_json(d, path) == 0, "write JSON (%s)", eb_error());
+	ok(census_read_json(path, back) == 0, "read it back (%s)", eb_error());
 	ok(back->nrows == d->nrows, "same rows (%u)", back->nrows);
 	for (unsigned int i = 0; i < d->nrows && i < back->nrows; i++)
 		for (int k = 0; k < 2; k++) {

@@ -126,7 +126,7 @@ static struct cmp_result compare(const struct side *b, const struct side *n, dou
 	struct cmp_result r;
 
 	if (cmp_compare(&b->s, &n->s, thr, cmp_class_seed("synthetic"), CMP_RESAMPLES, &r))
-		diag("cmp_compare: %s", mvm_error());
+		diag("cmp_compare: %s", eb_error());
 	return r;
 }
 
@@ -464,7 +464,7 @@ int main(int argc, char **argv)
 		snprintf(new_, sizeof(new_), "%s/new.json", argv[2]);
 		if (write_fixture(base, false, "synthetic-compare-fixture", false) ||
 		    write_fixture(new_, true, "synthetic-compare-fixture", false)) {
-			fprintf(stderr, "%s\n", mvm_error());
+			fprintf(stderr, "%s\n", eb_error());
 			return 2;
 		}
 		return 0;

@@ -19,7 +19,7 @@
 
 static int ok_is(const char *want, const char *what)
 {
-	return ok(strcmp(mvm_error(), want) == 0, "%s: '%s'", what, mvm_error());
+	return ok(strcmp(eb_error(), want) == 0, "%s: '%s'", what, eb_error());
 }
 
 static void checked_tier(void)
@@ -49,7 +49,7 @@ static void checked_tier(void)
 	ok(mvm_ioctl(-1, "vcpu0", KVM_GET_STATS_FD, NULL) == -1, "bare fd fails");
 	ok_is("KVM_GET_STATS_FD on vcpu0: Bad file descriptor", "bare fd: the name given");
 
-	mvm_fail("marker");
+	eb_fail("marker");
 	ok(vcpu_ioctl_raw(&v, KVM_GET_REGS, &regs) == -1 && errno == ENOTTY, "raw: -1, errno");
 	ok_is("marker", "raw: nothing recorded");
 	close(v.fd);

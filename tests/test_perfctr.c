@@ -16,7 +16,7 @@ static const struct perf_event_spec *parse_one(const char *name, struct perf_spe
 {
 	memset(sp, 0, sizeof(*sp));
 	if (perfctr_parse(name, sp) < 0 || sp->count != 1) {
-		diag("%s: %s", name, mvm_error());
+		diag("%s: %s", name, eb_error());
 		return NULL;
 	}
 	return &sp->ev[0];
@@ -94,8 +94,8 @@ static void test_software_names(void)
 	   "task-clock counts nanoseconds");
 	memset(&sp, 0, sizeof(sp));
 	rc = perfctr_parse("page-faults:G", &sp);
-	ok(rc < 0 && strstr(mvm_error(), "page-faults:G"),
-	   "guest/host split of a software event is refused: %s", mvm_error());
+	ok(rc < 0 && strstr(eb_error(), "page-faults:G"),
+	   "guest/host split of a software event is refused: %s", eb_error());
 }
 
 /* Names only libpfm4 knows; its "perf" PMU is present wherever perf_events is. */
@@ -122,9 +122,9 @@ static void test_libpfm_names(void)
 		   "INST_RETIRED.ANY resolves on this host (type %u config %#llx)",
 		   sp.ev[0].attr.type, (unsigned long long)sp.ev[0].attr.config);
 	else
-		ok(strstr(mvm_error(), "unknown event 'INST_RETIRED.ANY'") &&
-		       strstr(mvm_error(), "PMUs libpfm4 detected here"),
-		   "INST_RETIRED.ANY is unknown to this host's PMUs: %s", mvm_error());
+		ok(strstr(eb_error(), "unknown event 'INST_RETIRED.ANY'") &&
+		       strstr(eb_error(), "PMUs libpfm4 detected here"),
+		   "INST_RETIRED.ANY is unknown to this host's PMUs: %s", eb_error());
 }
 
 /* In a child whose libpfm4 is forced to Sapphire Rapids (LIBPFM_FORCE_PMU),
@@ -135,7 +135,7 @@ static int forced_pmu_child(void)
 
 	setenv("LIBPFM_FORCE_PMU", "spr", 1);
 	if (perfctr_parse("INST_RETIRED.ANY,inst_retired.any:u,cycles", &sp) < 0) {
-		fprintf(stderr, "forced spr: %s\n", mvm_error());
+		fprintf(stderr, "forced spr: %s\n", eb_error());
 		return 1;
 	}
 	return !((sp.ev[0].attr.config & 0xffff) == 0x1c0 &&
@@ -186,12 +186,12 @@ static void test_unknown(void)
 	int rc;
 
 	rc = perfctr_parse("cycles,NO_SUCH_EVENT_XYZ", &sp);
-	ok(rc < 0 && strstr(mvm_error(), "unknown event 'NO_SUCH_EVENT_XYZ': event not found"),
-	   "an unknown event is named with libpfm4's reason: %s", mvm_error());
+	ok(rc < 0 && strstr(eb_error(), "unknown event 'NO_SUCH_EVENT_XYZ': event not found"),
+	   "an unknown event is named with libpfm4's reason: %s", eb_error());
 	memset(&sp, 0, sizeof(sp));
 	rc = perfctr_parse("cycles,,cs", &sp);
-	ok(rc < 0 && strstr(mvm_error(), "empty event name"), "an empty name is refused: %s",
-	   mvm_error());
+	ok(rc < 0 && strstr(eb_error(), "empty event name"), "an empty name is refused: %s",
+	   eb_error());
 	memset(&sp, 0, sizeof(sp));
 	rc = parse_opt_captured("NO_SUCH_EVENT_XYZ", &sp, line, sizeof(line));
 	ok(rc == EXIT_USAGE, "the option helper returns exit status 2 (got %d)", rc);

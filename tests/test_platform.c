@@ -45,8 +45,8 @@ static void test_lab_facts(void)
 	ok(platform_from_lab("{\"accel\": \"tcg\"}", out, sizeof(out)) == 0 && out[0] == 0,
 	   "lab facts without a platform: derived from the CPU");
 	rc = platform_from_lab("{\"platform\": \"metal\"}", out, sizeof(out));
-	ok(rc < 0 && strstr(mvm_error(), "platform"),
-	   "lab facts with another platform name are an error (%s)", mvm_error());
+	ok(rc < 0 && strstr(eb_error(), "platform"),
+	   "lab facts with another platform name are an error (%s)", eb_error());
 }
 
 int main(void)

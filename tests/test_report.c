@@ -299,7 +299,7 @@ static void test_generation_data(const char *srcdir)
 	dat = slurp(path);
 	snprintf(path, sizeof(path), "%s/results/published.csv", srcdir);
 	if (!ok(dat && published_read(path, &pub) == 0,
-		"generations.dat and published.csv read (%s)", mvm_error()))
+		"generations.dat and published.csv read (%s)", eb_error()))
 		return;
 	for (unsigned int i = 0; i < pub.n; i++) {
 		const struct pub_row *p = &pub.rows[i];
@@ -649,7 +649,7 @@ static void test_csv(void)
 	ok(rc == 0 && d.nrows == 3 && d.rows[0].line == 1 && d.rows[1].line == 2 &&
 	       d.rows[2].line == 5 && strcmp(d.rows[2].field[0], "y") == 0,
 	   "a record after a quoted line break and a blank line: its own line (5; %s)",
-	   rc ? mvm_error() : "");
+	   rc ? eb_error() : "");
 	csvdoc_free(&d);
 	rc = csvdoc_parse("t", " a , b\n", 7, &d);
 	ok(rc == 0 && d.nrows == 1 && d.rows[0].n == 2 && strcmp(d.rows[0].field[0], " a ") == 0 &&
@@ -657,14 +657,14 @@ static void test_csv(void)
 	   "spaces are kept: RFC 4180 trims nothing");
 	csvdoc_free(&d);
 	rc = csvdoc_parse("t", "a,\"b\"c\n", 7, &d);
-	ok(rc < 0 && strstr(mvm_error(), "line 1"), "text after a closing quote is an error (%s)",
-	   mvm_error());
+	ok(rc < 0 && strstr(eb_error(), "line 1"), "text after a closing quote is an error (%s)",
+	   eb_error());
 	rc = csvdoc_parse("t", "a\nb\"c\n", 6, &d);
-	ok(rc < 0 && strstr(mvm_error(), "line 2"),
-	   "a quote inside an unquoted field is an error naming its line (%s)", mvm_error());
+	ok(rc < 0 && strstr(eb_error(), "line 2"),
+	   "a quote inside an unquoted field is an error naming its line (%s)", eb_error());
 	rc = csvdoc_parse("t", "a,\"bc\n", 6, &d);
-	ok(rc < 0 && strstr(mvm_error(), "never closed"), "an unterminated quote is an error (%s)",
-	   mvm_error());
+	ok(rc < 0 && strstr(eb_error(), "never closed"), "an unterminated quote is an error (%s)",
+	   eb_error());
 }
 
 static void test_published_errors(void)
@@ -682,16 +682,16 @@ static void test_published_errors(void)
 	      f);
 	fclose(f);
 	rc = published_read(path, &p);
-	ok(rc < 0 && strstr(mvm_error(), "line 3: source"),
-	   "a row without a source is rejected, naming line and column (%s)", mvm_error());
+	ok(rc < 0 && strstr(eb_error(), "line 3: source"),
+	   "a row without a source is rejected, naming line and column (%s)", eb_error());
 	f = fopen(path, "w");
 	fputs("microarch,year,vendor,cpu,class,cycles,quantity,measured,source,source_url,note\n"
 	      "Haswell,2013,intel,x,cpuid,fast,hardware,m,s,,n\n",
 	      f);
 	fclose(f);
 	rc = published_read(path, &p);
-	ok(rc < 0 && strstr(mvm_error(), "line 2: cycles"), "a non-numeric figure is rejected (%s)",
-	   mvm_error());
+	ok(rc < 0 && strstr(eb_error(), "line 2: cycles"), "a non-numeric figure is rejected (%s)",
+	   eb_error());
 }
 
 static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)

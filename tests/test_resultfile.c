@@ -162,7 +162,7 @@ static void round_trip(const char *path)
 	make_run(&r, c);
 	ok(result_write_json(&r, path, true) == 0, "write %s", path);
 	rc = resultfile_read(path, &f);
-	if (!ok(rc == 0, "read it back: %s", rc ? mvm_error() : "ok"))
+	if (!ok(rc == 0, "read it back: %s", rc ? eb_error() : "ok"))
 		return;
 	/* the writer's version is the library's (an incremental build may hold an
 	 * older one than this test's EXITBENCH_VERSION): take it from the file */
@@ -270,7 +270,7 @@ static void expect_error(const char *path, const char *field, const char *what)
 {
 	struct rf_run f;
 	int rc = resultfile_read(path, &f);
-	const char *e = mvm_error();
+	const char *e = eb_error();
 	char want[512];
 
 	snprintf(want, sizeof(want), "%s: %s", path, field);

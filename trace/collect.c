@@ -181,7 +181,7 @@ static int summarize_reason(struct reason_stat *rs)
 		return 0;
 	}
 	if (summarize(rs->dur, rs->ndur, &rs->sum) < 0)
-		return mvm_fail_errno("summarize exit durations");
+		return eb_fail_errno("summarize exit durations");
 	/* exact over every pair, also where the quantiles come from a sample */
 	rs->sum.n = rs->paired;
 	rs->sum.min = rs->min;

@@ -46,8 +46,8 @@ static int bind_event(struct trace_decoder *d, enum trace_ev ev, struct tep_even
 
 		d->f[ev][k] = tep_find_field(e, name + optional);
 		if (!d->f[ev][k] && !optional)
-			return mvm_fail("decode kvm:%s: the format has no field '%s'",
-					events[ev].name, name);
+			return eb_fail("decode kvm:%s: the format has no field '%s'",
+				       events[ev].name, name);
 	}
 	d->id[ev] = e->id;
 	return 0;
@@ -71,7 +71,7 @@ int trace_decoder_init(struct trace_decoder *d, struct tep_handle *tep)
 	}
 	if (!found) {
 		errno = ENOENT;
-		return mvm_fail_errno("decode: no kvm:* event formats (is the kvm module loaded?)");
+		return eb_fail_errno("decode: no kvm:* event formats (is the kvm module loaded?)");
 	}
 	return 0;
 }

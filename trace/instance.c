@@ -23,7 +23,7 @@ static int find_tracefs(char *dir, size_t len)
 
 	dir[0] = 0;
 	if (!f)
-		return mvm_fail_errno("open /proc/mounts");
+		return eb_fail_errno("open /proc/mounts");
 	while (fgets(line, sizeof(line), f))
 		if (sscanf(line, "%255s %511s %63s", src, path, type) == 3 &&
 		    strcmp(type, "tracefs") == 0) {
@@ -42,7 +42,7 @@ int tracing_dir_get(char *dir, size_t len, bool *mounted)
 	if (dir[0])
 		return 0;
 	if (mount("nodev", TRACEFS_MOUNT, "tracefs", 0, NULL) < 0)
-		return mvm_fail_errno("mount tracefs on %s", TRACEFS_MOUNT);
+		return eb_fail_errno("mount tracefs on %s", TRACEFS_MOUNT);
 	*mounted = true;
 	snprintf(dir, len, "%s", TRACEFS_MOUNT);
 	return 0;
@@ -138,7 +138,7 @@ static int remove_instance(const char *name)
 	struct tracefs_instance *inst = tracefs_instance_alloc(NULL, name);
 
 	if (!inst || tracefs_instance_destroy(inst) < 0) {
-		int r = mvm_fail_errno("remove stale trace instance %s", name);
+		int r = eb_fail_errno("remove stale trace instance %s", name);
 
 		tracefs_instance_free(inst);
 		return r;
@@ -160,7 +160,7 @@ int trace_remove_stale_instances(const char *tracing_dir, char *note, size_t len
 	snprintf(dir, sizeof(dir), "%s/instances", tracing_dir);
 	d = opendir(dir);
 	if (!d)
-		return mvm_fail_errno("list trace instances in %s", dir);
+		return eb_fail_errno("list trace instances in %s", dir);
 	while ((de = readdir(d))) {
 		if (!trace_instance_stale(de->d_name))
 			continue;
@@ -189,7 +189,7 @@ struct tracefs_instance *instance_create_ours(char *name, size_t len)
 			 pidns_ino(), start_time(getpid()));
 		inst = tracefs_instance_create(name);
 		if (!inst) {
-			mvm_fail_errno("create trace instance %s", name);
+			eb_fail_errno("create trace instance %s", name);
 			return NULL;
 		}
 		if (tracefs_instance_is_new(inst))
@@ -197,7 +197,7 @@ struct tracefs_instance *instance_create_ours(char *name, size_t len)
 		tracefs_instance_free(inst); /* a live session of ours has it */
 	}
 	errno = EEXIST;
-	mvm_fail_errno("create trace instance " TRACE_INSTANCE_PREFIX "%d-*", (int)getpid());
+	eb_fail_errno("create trace instance " TRACE_INSTANCE_PREFIX "%d-*", (int)getpid());
 	return NULL;
 }
 
@@ -221,7 +221,7 @@ int trace_need_privilege(void)
 	if (geteuid() == 0 || have_sys_admin())
 		return 0;
 	errno = EPERM;
-	return mvm_fail("tracing needs root or CAP_SYS_ADMIN (to mount tracefs and create a "
-			"trace instance); running as uid %d without it",
-			(int)geteuid());
+	return eb_fail("tracing needs root or CAP_SYS_ADMIN (to mount tracefs and create a "
+		       "trace instance); running as uid %d without it",
+		       (int)geteuid());
 }

@@ -164,7 +164,7 @@ int trace_write_json(const struct trace_data *d, const struct trace_info *i,
 
 	if (!a.doc) {
 		errno = ENOMEM;
-		return mvm_fail_errno("build the JSON document for %s", path);
+		return eb_fail_errno("build the JSON document for %s", path);
 	}
 	ret = atomic_write(path, false, fill_json, &a);
 	json_decref(a.doc);

@@ -73,7 +73,7 @@ static int drain(struct trace_session *s)
 {
 	s->drained = 0;
 	if (tracefs_iterate_raw_events(s->tep, s->inst, NULL, 0, on_record, s) < 0)
-		return mvm_fail_errno("read the trace buffers of instance %s", s->info.instance);
+		return eb_fail_errno("read the trace buffers of instance %s", s->info.instance);
 	return 0;
 }
 
@@ -111,7 +111,7 @@ static void *reader_main(void *arg)
 
 	while (!reader_stopping(s)) {
 		if (drain(s) < 0) {
-			snprintf(s->reader_error, sizeof(s->reader_error), "%s", mvm_error());
+			snprintf(s->reader_error, sizeof(s->reader_error), "%s", eb_error());
 			s->drain_failed = true;
 			break;
 		}
@@ -141,7 +141,7 @@ static int start_reader(struct trace_session *s)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (err) {
 		errno = err;
-		return mvm_fail_errno("start the trace reader thread");
+		return eb_fail_errno("start the trace reader thread");
 	}
 	s->reader_running = true;
 	return 0;
@@ -160,7 +160,7 @@ static int add_threads(pid_t pid, char *list, size_t len)
 	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
 	d = opendir(path);
 	if (!d)
-		return mvm_fail_errno("list the threads of process %d (%s)", (int)pid, path);
+		return eb_fail_errno("list the threads of process %d (%s)", (int)pid, path);
 	while ((de = readdir(d))) {
 		if (de->d_name[0] < '0' || de->d_name[0] > '9')
 			continue;
@@ -170,8 +170,8 @@ static int add_threads(pid_t pid, char *list, size_t len)
 		if (used + strlen(tok) >= len) {
 			closedir(d);
 			errno = E2BIG;
-			return mvm_fail_errno("filter events to process %d: too many threads",
-					      (int)pid);
+			return eb_fail_errno("filter events to process %d: too many threads",
+					     (int)pid);
 		}
 		memcpy(list + used, tok + 1, strlen(tok)); /* "123 " and the NUL */
 		used += strlen(tok) - 1;
@@ -189,9 +189,9 @@ static int filter_pid(struct trace_session *s, pid_t pid)
 	int ret = 0;
 
 	if (!list)
-		return mvm_fail_errno("allocate the thread list of process %d", (int)pid);
+		return eb_fail_errno("allocate the thread list of process %d", (int)pid);
 	if (tracefs_option_enable(s->inst, TRACEFS_OPTION_EVENT_FORK) < 0)
-		ret = mvm_fail_errno("enable option event-fork in instance %s", s->info.instance);
+		ret = eb_fail_errno("enable option event-fork in instance %s", s->info.instance);
 	snprintf(list, PID_LIST_LEN, " ");
 	for (int round = 0; round < 2 && !ret; round++) {
 		size_t before = strlen(list);
@@ -200,12 +200,11 @@ static int filter_pid(struct trace_session *s, pid_t pid)
 		if (ret || strlen(list) == before)
 			break;
 		if (tracefs_instance_file_append(s->inst, "set_event_pid", list + before) < 0)
-			ret =
-			    mvm_fail_errno("filter events to the threads of process %d", (int)pid);
+			ret = eb_fail_errno("filter events to the threads of process %d", (int)pid);
 	}
 	if (!ret && strlen(list) == 1) {
 		errno = ESRCH;
-		ret = mvm_fail_errno("filter events to process %d: it has no threads", (int)pid);
+		ret = eb_fail_errno("filter events to process %d: it has no threads", (int)pid);
 	}
 	free(list);
 	return ret;
@@ -232,14 +231,14 @@ static int enable_events(struct trace_session *s)
 		if (!s->info.present[ev] || (s->opts.events && !(s->opts.events & (1u << ev))))
 			continue;
 		if (tracefs_event_enable(s->inst, "kvm", trace_ev_name(ev)) < 0)
-			return mvm_fail_errno("enable event kvm:%s in instance %s",
-					      trace_ev_name(ev), s->info.instance);
+			return eb_fail_errno("enable event kvm:%s in instance %s",
+					     trace_ev_name(ev), s->info.instance);
 		s->info.enabled[ev] = true;
 		n++;
 	}
 	s->t_enable = mono_now();
 	errno = ENOENT;
-	return n ? 0 : mvm_fail_errno("enable kvm events: none of those asked for exists here");
+	return n ? 0 : eb_fail_errno("enable kvm events: none of those asked for exists here");
 }
 
 /* The kvm formats we decode (not the whole system: fewer to parse), with the
@@ -252,7 +251,7 @@ static int load_formats(struct trace_session *s)
 	tracefs_set_loglevel(TEP_LOG_NONE);
 	s->tep = tep_alloc();
 	if (!s->tep)
-		return mvm_fail_errno("allocate an event parser");
+		return eb_fail_errno("allocate an event parser");
 	tep_set_file_bigendian(s->tep,
 			       tep_is_local_bigendian(s->tep) ? TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
 	tep_set_long_size(s->tep, (int)sizeof(long));
@@ -260,14 +259,14 @@ static int load_formats(struct trace_session *s)
 	buf = tracefs_instance_file_read(NULL, "events/header_page", &size);
 	if (!buf || tep_parse_header_page(s->tep, buf, size, (int)sizeof(long)) < 0) {
 		free(buf);
-		return mvm_fail_errno("read %s/events/header_page", s->info.tracing_dir);
+		return eb_fail_errno("read %s/events/header_page", s->info.tracing_dir);
 	}
 	free(buf);
 	for (int ev = 0; ev < TEV_COUNT; ev++) {
 		buf = tracefs_event_file_read(NULL, "kvm", trace_ev_name(ev), "format", &size);
 		if (buf && tep_parse_event(s->tep, buf, (unsigned long)size, "kvm") != 0) {
 			free(buf);
-			return mvm_fail("parse the format of kvm:%s", trace_ev_name(ev));
+			return eb_fail("parse the format of kvm:%s", trace_ev_name(ev));
 		}
 		free(buf); /* absent: this kernel lacks the event */
 	}
@@ -283,7 +282,7 @@ static int setup(struct trace_session *s)
 	if (s->info.mounted)
 		note(s, "mounted tracefs on /sys/kernel/tracing (unmounted again at the end)");
 	if (tracefs_set_tracing_dir(s->info.tracing_dir) < 0)
-		return mvm_fail_errno("use tracing directory %s", s->info.tracing_dir);
+		return eb_fail_errno("use tracing directory %s", s->info.tracing_dir);
 	if (load_formats(s) < 0)
 		return -1;
 	if (trace_remove_stale_instances(s->info.tracing_dir, stale, sizeof(stale)) < 0)
@@ -294,8 +293,8 @@ static int setup(struct trace_session *s)
 		return -1;
 	set_clock(s);
 	if (tracefs_instance_set_buffer_size(s->inst, s->opts.buffer_kb, -1) < 0)
-		return mvm_fail_errno("set the buffer of instance %s to %u KiB per CPU",
-				      s->info.instance, s->opts.buffer_kb);
+		return eb_fail_errno("set the buffer of instance %s to %u KiB per CPU",
+				     s->info.instance, s->opts.buffer_kb);
 	if (s->opts.pid && filter_pid(s, s->opts.pid) < 0)
 		return -1;
 	if (enable_events(s) < 0)
@@ -316,7 +315,7 @@ struct trace_session *trace_session_open(const struct trace_opts *o)
 	struct trace_session *s = calloc(1, sizeof(*s));
 
 	if (!s) {
-		mvm_fail_errno("allocate a trace session");
+		eb_fail_errno("allocate a trace session");
 		return NULL;
 	}
 	s->opts = *o;
@@ -381,11 +380,11 @@ int trace_session_stop(struct trace_session *s)
 	s->stopped = true;
 	stop_reader(s);
 	if (tracefs_event_disable(s->inst, "kvm", NULL) < 0)
-		ret = mvm_fail_errno("disable the kvm events of instance %s", s->info.instance);
+		ret = eb_fail_errno("disable the kvm events of instance %s", s->info.instance);
 	s->info.seconds = mono_now() - s->t_enable;
 	if (s->drain_failed) {
 		errno = EIO;
-		ret = mvm_fail("%s", s->reader_error);
+		ret = eb_fail("%s", s->reader_error);
 	} else if (drain(s) < 0) {
 		ret = -1;
 	}
@@ -394,7 +393,7 @@ int trace_session_stop(struct trace_session *s)
 		ret = -1;
 	if (s->data.oom && !ret) {
 		errno = ENOMEM;
-		ret = mvm_fail_errno("collect trace events");
+		ret = eb_fail_errno("collect trace events");
 	}
 	return ret;
 }

@@ -12,7 +12,7 @@
  * instance and unmounts tracefs when the session mounted it: the top-level
  * tracing state is never touched.
  *
- * Errors: functions return -1 (or NULL) with mvm_error() naming what failed.
+ * Errors: functions return -1 (or NULL) with eb_error() naming what failed.
  */
 #ifndef EXITBENCH_TRACE_H
 #define EXITBENCH_TRACE_H
@@ -256,7 +256,7 @@ const struct trace_info *trace_session_info(const struct trace_session *s);
 void trace_session_close(struct trace_session *s);
 
 /* The counts of `exitbench run --trace`: stops s and fills *out; 0, or -1
- * with mvm_error(). */
+ * with eb_error(). */
 int trace_stop_collect(struct trace_session *s, struct trace_counts *out);
 
 /* Removes instances left by exitbench processes that no longer exist;
@@ -267,7 +267,7 @@ int trace_remove_stale_instances(const char *tracing_dir, char *note, size_t len
  * namespaces and of older exitbench versions are never judged stale. */
 bool trace_instance_stale(const char *name);
 /* 0 when this process may trace (root or CAP_SYS_ADMIN), else -1 with
- * mvm_error() saying what is needed. */
+ * eb_error() saying what is needed. */
 int trace_need_privilege(void);
 
 /* (instance.c, for session.c) The tracefs mount point, mounting tracefs on

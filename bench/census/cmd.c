@@ -224,7 +224,7 @@ static int doc_init(struct census_doc *d, const struct census_opts *o, struct kv
 	d->host_json = result_host_json(hi);
 	if (!d->host_json) {
 		errno = ENOMEM;
-		return mvm_fail("build the host labels");
+		return eb_fail("build the host labels");
 	}
 	census_host_from_json(d->host_json, &d->host);
 	snprintf(d->host.slug, sizeof(d->host.slug), "%s", hi->microarch_slug);
@@ -322,7 +322,7 @@ static int save(struct census_doc *d, const char *dir, char *json, size_t len)
 	if (snprintf(base, sizeof(base), "%.3000s/hosts/%.64s/census-%.31s", dir,
 		     d->host.slug[0] ? d->host.slug : "unknown", stamp) >= (int)sizeof(base) - 8) {
 		errno = ENAMETOOLONG;
-		return mvm_fail_errno("--save: %s", dir);
+		return eb_fail_errno("--save: %s", dir);
 	}
 	snprintf(json, len, "%s.json", base);
 	if (mkdir_parents(json, false) || census_write_json(d, json))
@@ -339,12 +339,12 @@ static int outputs(struct census_doc *d, const struct census_opts *o)
 	if (!o->quiet)
 		census_print_table(d, stdout);
 	if (o->json && census_write_json(d, o->json))
-		return usage_error("%s", mvm_error());
+		return usage_error("%s", eb_error());
 	if (o->md && census_write_md(d, o->md))
-		return usage_error("%s", mvm_error());
+		return usage_error("%s", eb_error());
 	if (o->save_dir) {
 		if (save(d, o->save_dir, saved, sizeof(saved)))
-			return usage_error("save the census: %s", mvm_error());
+			return usage_error("save the census: %s", eb_error());
 		printf("census saved: %s (and its page, .md)\n", saved);
 	}
 	return 0;
@@ -365,7 +365,7 @@ static int run(const struct census_opts *o, struct census_doc *d)
 	    doc_init(d, o, &kvm, hi)) {
 		free(hi);
 		kvm_close(&kvm);
-		return usage_error("%s", mvm_error());
+		return usage_error("%s", eb_error());
 	}
 	backend_detect(&b, "/sys");
 	runner_install_signals();
@@ -397,7 +397,7 @@ static int from_file(const struct census_opts *o, struct census_doc *d)
 	int st;
 
 	if (census_read_json(o->from, d))
-		return usage_error("%s", mvm_error());
+		return usage_error("%s", eb_error());
 	st = outputs(d, o);
 	return st;
 }

@@ -68,7 +68,7 @@ int census_compare(const char *base, const char *new_, FILE *out)
 		return 2;
 	}
 	if (census_read_json(base, &a[0]) || census_read_json(new_, &a[1])) {
-		fprintf(stderr, "exitbench: %s\n", mvm_error());
+		fprintf(stderr, "exitbench: %s\n", eb_error());
 		census_doc_free(&a[0]);
 		free(a);
 		return 2;

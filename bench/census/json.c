@@ -124,7 +124,7 @@ int census_write_json(const struct census_doc *d, const char *path)
 
 	if (!doc) {
 		errno = ENOMEM;
-		return mvm_fail("build the census JSON document for %s", path);
+		return eb_fail("build the census JSON document for %s", path);
 	}
 	r = atomic_write(path, false, dump, doc);
 	json_decref(doc);
@@ -141,7 +141,7 @@ struct rd {
 static int bad(const struct rd *r, const char *key, const char *what)
 {
 	errno = EINVAL;
-	return mvm_fail("%s: %s%s%s: %s", r->path, r->where, r->where[0] ? "." : "", key, what);
+	return eb_fail("%s: %s%s%s: %s", r->path, r->where, r->where[0] ? "." : "", key, what);
 }
 
 static int get_str(const struct rd *r, json_t *o, const char *key, char *buf, size_t len)
@@ -348,9 +348,9 @@ int census_read_json(const char *path, struct census_doc *d)
 	doc = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
 	if (!doc) {
 		if (json_error_code(&err) == json_error_cannot_open_file)
-			return mvm_fail("%s: open: %s", path, strerror(errno ? errno : ENOENT));
-		return mvm_fail("%s: not JSON: line %d column %d: %s", path, err.line, err.column,
-				err.text);
+			return eb_fail("%s: open: %s", path, strerror(errno ? errno : ENOENT));
+		return eb_fail("%s: not JSON: line %d column %d: %s", path, err.line, err.column,
+			       err.text);
 	}
 	ret = read_top(&r, doc, d);
 	json_decref(doc);

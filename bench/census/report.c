@@ -120,7 +120,7 @@ void census_report_section(FILE *f, const char *hosts_dir, const char *out_dir)
 			one(f, d, out_dir);
 			census_doc_free(d);
 		} else {
-			fprintf(f, "`%s`: not read: %s\n\n", l.p[i], mvm_error());
+			fprintf(f, "`%s`: not read: %s\n\n", l.p[i], eb_error());
 		}
 	}
 	for (unsigned int i = 0; i < l.n; i++)

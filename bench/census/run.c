@@ -53,13 +53,13 @@ static enum exit_action aborted(struct cell_run *cr)
 		cr->no_support = true;
 		cr->need = mb->abort_arg;
 		errno = ENOTSUP;
-		mvm_fail("the guest's CPU lacks what row %s needs", cr->row->name);
+		eb_fail("the guest's CPU lacks what row %s needs", cr->row->name);
 	} else {
-		mvm_fail("row %s: guest aborted, reason %llu (arg 0x%llx, RIP 0x%llx, error code "
-			 "0x%llx)",
-			 cr->row->name, (unsigned long long)mb->abort_reason,
-			 (unsigned long long)mb->abort_arg, (unsigned long long)mb->abort_rip,
-			 (unsigned long long)mb->abort_err);
+		eb_fail("row %s: guest aborted, reason %llu (arg 0x%llx, RIP 0x%llx, error code "
+			"0x%llx)",
+			cr->row->name, (unsigned long long)mb->abort_reason,
+			(unsigned long long)mb->abort_arg, (unsigned long long)mb->abort_rip,
+			(unsigned long long)mb->abort_err);
 	}
 	return EXIT_ERROR;
 }
@@ -70,7 +70,7 @@ static enum exit_action doorbell(struct cell_run *cr, uint32_t what)
 
 	if (runner_timed_out || runner_interrupted) {
 		errno = EINTR;
-		mvm_fail("row %s: stopped by a signal", cr->row->name);
+		eb_fail("row %s: stopped by a signal", cr->row->name);
 		return EXIT_ERROR;
 	}
 	if (cr->in_window)
@@ -100,7 +100,7 @@ static enum exit_action doorbell(struct cell_run *cr, uint32_t what)
 		return aborted(cr);
 	default:
 		errno = EPROTO;
-		mvm_fail("row %s: unknown doorbell value %u", cr->row->name, what);
+		eb_fail("row %s: unknown doorbell value %u", cr->row->name, what);
 		return EXIT_ERROR;
 	}
 	return r ? EXIT_ERROR : EXIT_CONTINUE;
@@ -124,8 +124,8 @@ static enum exit_action on_io(void *ctx, struct vcpu *v, uint16_t port, bool out
 		return EXIT_CONTINUE;
 	}
 	errno = EPROTO;
-	mvm_fail("row %s: unexpected port I/O: %s port 0x%x size %d", cr->row->name,
-		 out ? "out" : "in", port, size);
+	eb_fail("row %s: unexpected port I/O: %s port 0x%x size %d", cr->row->name,
+		out ? "out" : "in", port, size);
 	return EXIT_ERROR;
 }
 
@@ -141,8 +141,8 @@ static enum exit_action on_mmio(void *ctx, struct vcpu *v, uint64_t gpa, bool wr
 		return doorbell(cr, val);
 	}
 	errno = EPROTO;
-	mvm_fail("row %s: unexpected MMIO %s at gpa 0x%llx", cr->row->name,
-		 write ? "write" : "read", (unsigned long long)gpa);
+	eb_fail("row %s: unexpected MMIO %s at gpa 0x%llx", cr->row->name, write ? "write" : "read",
+		(unsigned long long)gpa);
 	return EXIT_ERROR;
 }
 
@@ -185,7 +185,7 @@ static int setup(struct kvm_sys *kvm, struct cell_run *cr, int ring, const struc
 	cr->nstats = cr->vcpu->stats.nvalues + cr->vm.stats.nvalues;
 	cr->snap = calloc(4 * (size_t)cr->nstats, sizeof(uint64_t));
 	if (!cr->snap)
-		return mvm_fail_errno("allocate %u stat snapshots", cr->nstats);
+		return eb_fail_errno("allocate %u stat snapshots", cr->nstats);
 	mb = mailbox(cr);
 	memset((void *)mb, 0, sizeof(*mb));
 	mb->magic = MAILBOX_MAGIC;
@@ -256,12 +256,12 @@ static int collect(struct cell_run *cr, struct census_cell *c, uint64_t tsc_khz)
 
 	if (!s || !src) {
 		free(s);
-		return mvm_fail_errno("copy %zu samples of row %s", n, cr->row->name);
+		return eb_fail_errno("copy %zu samples of row %s", n, cr->row->name);
 	}
 	memcpy(s, src, n * sizeof(uint64_t));
 	if (summarize(s, n, &sum)) {
 		free(s);
-		return mvm_fail_errno("sort %zu samples of row %s", n, cr->row->name);
+		return eb_fail_errno("sort %zu samples of row %s", n, cr->row->name);
 	}
 	free(s);
 	c->median = sum.median;
@@ -316,7 +316,7 @@ static void failed(struct cell_run *cr, struct census_cell *c, unsigned int time
 	} else if (runner_interrupted) {
 		snprintf(c->reason, sizeof(c->reason), "interrupted by a signal");
 	} else {
-		snprintf(c->reason, sizeof(c->reason), "%s", mvm_error());
+		snprintf(c->reason, sizeof(c->reason), "%s", eb_error());
 	}
 }
 

@@ -18,7 +18,7 @@ struct trace_session *census_trace_start(char *err, size_t len)
 	struct trace_session *s = trace_session_open(&o);
 
 	if (!s)
-		snprintf(err, len, "%s", mvm_error());
+		snprintf(err, len, "%s", eb_error());
 	return s;
 }
 
@@ -31,7 +31,7 @@ void census_trace_stop(struct trace_session *s, const char *err, struct census_c
 	if (!s)
 		return;
 	if (trace_session_stop(s))
-		snprintf(c->trace_error, sizeof(c->trace_error), "%s", mvm_error());
+		snprintf(c->trace_error, sizeof(c->trace_error), "%s", eb_error());
 	d = trace_session_data(s);
 	for (size_t i = 0; d && i < d->nreasons && c->nreasons < CENSUS_MAX_REASONS; i++) {
 		struct census_reason *r = &c->reasons[c->nreasons++];

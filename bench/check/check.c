@@ -97,11 +97,11 @@ int check_add_slot(struct check_ctx *c, uint32_t slot, uint64_t gpa, size_t size
 
 	if (slot == 0 || slot >= MVM_MAX_SLOTS || c->mem[slot]) {
 		errno = EINVAL;
-		return mvm_fail("check %s: memory slot %u is not free", c->def->name, slot);
+		return eb_fail("check %s: memory slot %u is not free", c->def->name, slot);
 	}
 	m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (m == MAP_FAILED)
-		return mvm_fail_errno("mmap %zu bytes for slot %u", size, slot);
+		return eb_fail_errno("mmap %zu bytes for slot %u", size, slot);
 	c->mem[slot] = m;
 	c->mem_size[slot] = size;
 	return vm_memslot_set(&c->vm, slot, gpa, size, m, flags);
@@ -216,12 +216,12 @@ static struct check_event *log_event(struct check_ctx *c, enum check_ev_kind kin
 
 		if (cap > CHECK_MAX_EVENTS) {
 			errno = E2BIG;
-			mvm_fail("check %s: more than %d exits", c->def->name, CHECK_MAX_EVENTS);
+			eb_fail("check %s: more than %d exits", c->def->name, CHECK_MAX_EVENTS);
 			return NULL;
 		}
 		n = realloc(c->ev, cap * sizeof(*n));
 		if (!n) {
-			mvm_fail_errno("grow the exit log to %u entries", cap);
+			eb_fail_errno("grow the exit log to %u entries", cap);
 			return NULL;
 		}
 		c->ev = n;
@@ -243,7 +243,7 @@ static int log_data(struct check_ctx *c, struct check_event *e, const uint8_t *d
 			cap *= 2;
 		n = realloc(c->data, cap);
 		if (!n)
-			return mvm_fail_errno("grow the exit data log to %zu bytes", cap);
+			return eb_fail_errno("grow the exit data log to %zu bytes", cap);
 		c->data = n;
 		c->dcap = cap;
 	}
@@ -297,12 +297,12 @@ static enum exit_action guest_aborted(struct check_ctx *c)
 	c->aborted = true;
 	errno = EIO;
 	if (mb->abort_reason == ABORT_EXCEPTION)
-		mvm_fail("guest took %s (vector %llu, error code 0x%llx) at RIP 0x%llx",
-			 vector_name(mb->abort_arg), (unsigned long long)mb->abort_arg,
-			 (unsigned long long)mb->abort_err, (unsigned long long)mb->abort_rip);
+		eb_fail("guest took %s (vector %llu, error code 0x%llx) at RIP 0x%llx",
+			vector_name(mb->abort_arg), (unsigned long long)mb->abort_arg,
+			(unsigned long long)mb->abort_err, (unsigned long long)mb->abort_rip);
 	else
-		mvm_fail("guest aborted, reason %llu (arg 0x%llx)",
-			 (unsigned long long)mb->abort_reason, (unsigned long long)mb->abort_arg);
+		eb_fail("guest aborted, reason %llu (arg 0x%llx)",
+			(unsigned long long)mb->abort_reason, (unsigned long long)mb->abort_arg);
 	return EXIT_ERROR;
 }
 
@@ -313,7 +313,7 @@ static enum exit_action on_doorbell(struct check_ctx *c, uint32_t val)
 	if (val == DB_ABORT)
 		return guest_aborted(c);
 	errno = EPROTO;
-	mvm_fail("unexpected doorbell value %u", val);
+	eb_fail("unexpected doorbell value %u", val);
 	return EXIT_ERROR;
 }
 
@@ -483,7 +483,7 @@ static void run_failed(struct check_ctx *c, bool ran, unsigned int timeout_s,
 				     timeout_s, (unsigned long long)regs.rip, c->nev);
 	} else {
 		n = (size_t)snprintf(out->reason, sizeof(out->reason), "%s (after %u check exits)",
-				     mvm_error(), c->nev);
+				     eb_error(), c->nev);
 	}
 	if (c->def->hint && n < sizeof(out->reason))
 		snprintf(out->reason + n, sizeof(out->reason) - n, "; %s", c->def->hint);

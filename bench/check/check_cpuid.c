@@ -197,7 +197,7 @@ static struct cpuid_state *state_new(const struct kvm_cpuid2 *set)
 	struct cpuid_state *st = calloc(1, sizeof(*st) + 2 * bytes);
 
 	if (!st) {
-		mvm_fail_errno("copy the CPUID table (%zu bytes)", 2 * bytes);
+		eb_fail_errno("copy the CPUID table (%zu bytes)", 2 * bytes);
 		return NULL;
 	}
 	st->set = (struct kvm_cpuid2 *)(st + 1);
@@ -218,7 +218,7 @@ static int cpuid_setup(struct check_ctx *c)
 
 	if (!set || !q) {
 		free(set);
-		return set ? mvm_fail("check %s: no data area", c->def->name) : -1;
+		return set ? eb_fail("check %s: no data area", c->def->name) : -1;
 	}
 	if (!is_features(c))
 		plant(set);

@@ -89,7 +89,7 @@ static int str_setup(struct check_ctx *c)
 	uint8_t *area = check_data(c, 0, 0x6000);
 
 	if (!area)
-		return mvm_fail("check %s: no data area", c->def->name);
+		return eb_fail("check %s: no data area", c->def->name);
 	memset(area, 0xcc, 0x6000);
 	c->args[0] = CHECK_PIO_PORT;
 	c->args[1] = STR_ELEMS;

@@ -30,7 +30,7 @@ static int refault_step(struct check_ctx *c, uint32_t n)
 	uint64_t *m = c->mem[REFAULT_SLOT];
 
 	if (n != 1)
-		return mvm_fail("ept-refault: unexpected step %u", n);
+		return eb_fail("ept-refault: unexpected step %u", n);
 	for (uint64_t w = 0; w < REFAULT_PAGES * 512; w++) {
 		uint64_t gpa = CHECK_REFAULT_GPA + 8 * w, want = check_word(REFAULT_SEED, gpa);
 
@@ -164,9 +164,9 @@ static int dirty_step(struct check_ctx *c, uint32_t r)
 	char ws[256], gs[256];
 
 	if (r > NROUNDS)
-		return mvm_fail("dirty-log: unexpected step %u", r);
+		return eb_fail("dirty-log: unexpected step %u", r);
 	if (vm_get_dirty_log(&c->vm, DIRTY_SLOT, got))
-		return mvm_fail("%s (round %u)", mvm_error(), r);
+		return eb_fail("%s (round %u)", eb_error(), r);
 	for (unsigned int i = 0; i < rounds[r].n; i++)
 		want[rounds[r].page[i] / 64] |= 1ULL << (rounds[r].page[i] % 64);
 	if (c->inject && r == 1) { /* the VMM reports a page nobody wrote */

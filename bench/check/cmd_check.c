@@ -251,7 +251,7 @@ int cmd_check(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (kvm_open(&kvm, o.kvm_path) || kvm_require_base_caps(&kvm))
-		return usage_error("%s", mvm_error());
+		return usage_error("%s", eb_error());
 	backend_detect(&b, "/sys");
 	st = run_checks(&o, &kvm, &b);
 	kvm_close(&kvm);

@@ -203,7 +203,7 @@ static int load(const char *const *paths, unsigned int n, struct rf_run *runs)
 {
 	for (unsigned int i = 0; i < n; i++)
 		if (resultfile_read(paths[i], &runs[i]))
-			return usage_error("%s", mvm_error());
+			return usage_error("%s", eb_error());
 	return 0;
 }
 
@@ -258,7 +258,7 @@ static int run_compare(struct comparison *c)
 	    check_output(c) || check_comparable(c))
 		return EXIT_USAGE;
 	if (compare_classes(c))
-		return usage_error("compare %s and %s: %s", o->base[0], o->new_[0], mvm_error());
+		return usage_error("compare %s and %s: %s", o->base[0], o->new_[0], eb_error());
 	if (o->tap)
 		compare_print_tap(c, stdout);
 	else
@@ -266,7 +266,7 @@ static int run_compare(struct comparison *c)
 	if (fflush(stdout) != 0)
 		return usage_error("write standard output: %s", strerror(errno));
 	if (o->json && compare_write_json(c, o->json))
-		return usage_error("%s", mvm_error());
+		return usage_error("%s", eb_error());
 	return c->slower ? EXIT_FAIL : EXIT_OK;
 }
 

@@ -212,8 +212,8 @@ static int check_side(const struct cmp_sample *s, const char *which)
 	if (!(s->median > 0) || s->n == 0 || (!s->sorted && !s->quantiles) ||
 	    s->nruns > MAX_REPEAT) {
 		errno = EINVAL;
-		return mvm_fail_errno("compare: the %s median is not a positive sample median",
-				      which);
+		return eb_fail_errno("compare: the %s median is not a positive sample median",
+				     which);
 	}
 	return 0;
 }
@@ -229,7 +229,7 @@ int cmp_compare(const struct cmp_sample *base, const struct cmp_sample *new_, do
 		return -1;
 	d = malloc((resamples ? resamples : 1) * sizeof(*d));
 	if (!d)
-		return mvm_fail_errno("compare: allocate %u resamples", resamples);
+		return eb_fail_errno("compare: allocate %u resamples", resamples);
 	cb = cmp_center(base);
 	cn = cmp_center(new_);
 	rb = base->nruns >= 2 ? observed_runs(base) : 0;

@@ -62,7 +62,7 @@ struct cmp_result {
  * Bootstrap percentile interval of new - base from `resamples` replicates
  * seeded with `seed`, and the verdict: slower (faster) when the interval
  * lies above (below) 0 and the change is at least threshold_pct percent of
- * base; else same.  Returns 0, or -1 (mvm_error) when memory runs out or a
+ * base; else same.  Returns 0, or -1 (eb_error) when memory runs out or a
  * median is not positive.
  */
 int cmp_compare(const struct cmp_sample *base, const struct cmp_sample *new_, double threshold_pct,
@@ -162,7 +162,7 @@ struct comparison {
 };
 
 /* Fills c->e from the loaded files (compare_classes.c): 0, or -1 with
- * mvm_error() when nothing can be compared or memory runs out. */
+ * eb_error() when nothing can be compared or memory runs out. */
 int compare_classes(struct comparison *c);
 
 void compare_print_table(const struct comparison *c, FILE *out);

@@ -68,14 +68,14 @@ static int gather(const struct side *s, const char *name, const struct rf_class 
 	*nruns = 0;
 	*unverified = false;
 	if (s->nruns == 0 || s->nruns > CMP_MAX_FILES)
-		return mvm_fail("class %s: %u %s files", name, s->nruns, s->what);
+		return eb_fail("class %s: %u %s files", name, s->nruns, s->what);
 	for (unsigned int i = 0; i < s->nruns; i++) {
 		k[i] = rf_find_class(&s->runs[i], name);
 		*unverified |= !k[i]->verified;
 		for (unsigned int j = 0; j < (k[i]->nrepeat ? k[i]->nrepeat : 1); j++) {
 			if (*nruns >= MAX_REPEAT)
-				return mvm_fail("class %s: more than %d runs in the %s files", name,
-						MAX_REPEAT, s->what);
+				return eb_fail("class %s: more than %d runs in the %s files", name,
+					       MAX_REPEAT, s->what);
 			runs[(*nruns)++] =
 			    k[i]->nrepeat ? k[i]->repeat_medians[j] : k[i]->sum.median;
 		}
@@ -138,7 +138,7 @@ static int compare_one(struct comparison *c, const struct side *b, const struct 
 	sn.nruns = e->nruns_n >= 2 ? e->nruns_n : 0;
 	if (cmp_compare(&sb, &sn, e->threshold_pct, cmp_class_seed(e->name),
 			c->resamples ? c->resamples : CMP_RESAMPLES, &e->r))
-		return mvm_fail("class %s: %s", e->name, mvm_error());
+		return eb_fail("class %s: %s", e->name, eb_error());
 counted:
 	e->compared = true;
 	c->slower += e->r.verdict == CMP_SLOWER;
@@ -205,7 +205,7 @@ int compare_classes(struct comparison *c)
 	c->threshold_used_pct = c->o->threshold_pct;
 	c->e = calloc(first->nclasses ? first->nclasses : 1, sizeof(*c->e));
 	if (!c->e)
-		return mvm_fail_errno("allocate %u comparisons", first->nclasses);
+		return eb_fail_errno("allocate %u comparisons", first->nclasses);
 	for (unsigned int i = 0; i < first->nclasses; i++) {
 		struct cmp_entry *e = &c->e[c->ne];
 
@@ -218,6 +218,6 @@ int compare_classes(struct comparison *c)
 			return -1;
 	}
 	if (c->slower + c->faster + c->same == 0)
-		return mvm_fail("no class ran ok in every file: nothing to compare");
+		return eb_fail("no class ran ok in every file: nothing to compare");
 	return 0;
 }

@@ -292,7 +292,7 @@ int compare_dump_json(const struct comparison *c, FILE *f)
 
 	if (!doc) {
 		errno = ENOMEM;
-		return mvm_fail_errno("build the comparison JSON");
+		return eb_fail_errno("build the comparison JSON");
 	}
 	ret = dump(f, doc);
 	json_decref(doc);
@@ -306,7 +306,7 @@ int compare_write_json(const struct comparison *c, const char *path)
 
 	if (!doc) {
 		errno = ENOMEM;
-		return mvm_fail_errno("build the comparison JSON for %s", path);
+		return eb_fail_errno("build the comparison JSON for %s", path);
 	}
 	ret = atomic_write(path, false, dump, doc);
 	json_decref(doc);

@@ -31,7 +31,7 @@ static int set(struct datadir *d, const char *root, const char *scripts, const c
 	    snprintf(d->published, sizeof(d->published), "%s/%s", root, published) >=
 		(int)sizeof(d->published) ||
 	    snprintf(d->schema, sizeof(d->schema), "%s/%s", root, schema) >= (int)sizeof(d->schema))
-		return mvm_fail("data directory %s: path too long", root);
+		return eb_fail("data directory %s: path too long", root);
 	d->from = from;
 	return 0;
 }
@@ -45,9 +45,9 @@ static int installed(struct datadir *d, const char *dir, const char *label)
 		return -1;
 	snprintf(probe, sizeof(probe), "%s/classes.gp", d->scripts);
 	if (access(probe, R_OK) < 0)
-		return mvm_fail_errno("%s%s: no exitbench data: read %s", label, dir, probe);
+		return eb_fail_errno("%s%s: no exitbench data: read %s", label, dir, probe);
 	if (access(d->published, R_OK) < 0)
-		return mvm_fail_errno("%s%s: no exitbench data: read %s", label, dir, d->published);
+		return eb_fail_errno("%s%s: no exitbench data: read %s", label, dir, d->published);
 	return 0;
 }
 
@@ -94,10 +94,10 @@ int datadir_find(struct datadir *d)
 		d->from = "built-in";
 		return 0;
 	}
-	snprintf(why, sizeof(why), "%s", mvm_error()); /* mvm_fail reuses its buffer */
-	return mvm_fail("%s (install exitbench, set EXITBENCH_DATADIR, or run the binary from "
-			"its source tree)",
-			why);
+	snprintf(why, sizeof(why), "%s", eb_error()); /* eb_fail reuses its buffer */
+	return eb_fail("%s (install exitbench, set EXITBENCH_DATADIR, or run the binary from "
+		       "its source tree)",
+		       why);
 }
 
 int datadir_print_version(void)
@@ -114,6 +114,6 @@ int datadir_print_version(void)
 	if (datadir_find(&d) == 0)
 		printf("data %s (%s)\n", d.root, d.from);
 	else
-		printf("data missing: %s\n", mvm_error());
+		printf("data missing: %s\n", eb_error());
 	return 0;
 }

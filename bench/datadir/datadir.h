@@ -24,7 +24,7 @@ struct datadir {
 
 /* The directory compiled in (make's $(PREFIX)/share/exitbench). */
 const char *datadir_builtin(void);
-/* Finds the data; -1 with mvm_error() naming the path that lacks it. */
+/* Finds the data; -1 with eb_error() naming the path that lacks it. */
 int datadir_find(struct datadir *d);
 /* exitbench --version: the release, the method version, the source, the data. */
 int datadir_print_version(void);

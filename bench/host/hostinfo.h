@@ -45,7 +45,7 @@ struct host_info {
 #define GUEST_SEEN(h) ((h)->guest_seen ? " (seen by the guest)" : "")
 
 /* Reads the host's labels; tsc_khz from KVM when kvm is open, else CPUID.
- * -1 with mvm_error() only when the lab's facts ($EXITBENCH_LAB) name a
+ * -1 with eb_error() only when the lab's facts ($EXITBENCH_LAB) name a
  * platform that is none of the four. */
 int hostinfo_collect(struct host_info *h, struct kvm_sys *kvm);
 

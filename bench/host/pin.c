@@ -15,7 +15,7 @@ int pin_thread(int cpu)
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
 	if (sched_setaffinity(0, sizeof(set), &set) < 0)
-		return mvm_fail_errno("pin the vCPU thread to CPU %d", cpu);
+		return eb_fail_errno("pin the vCPU thread to CPU %d", cpu);
 	return 0;
 }
 

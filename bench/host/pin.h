@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 
-/* Pins the calling thread to one CPU; -1 with mvm_error() on failure. */
+/* Pins the calling thread to one CPU; -1 with eb_error() on failure. */
 int pin_thread(int cpu);
 /* Is cpu in a sysfs CPU list such as "0-1,8,10-11"? */
 bool cpu_in_list(const char *list, int cpu);

@@ -56,9 +56,9 @@ int platform_from_lab(const char *lab_json, char *out, size_t len)
 	if (v && platform_valid(json_string_value(v)))
 		snprintf(out, len, "%s", json_string_value(v));
 	else if (v || !doc)
-		ret = mvm_fail("$EXITBENCH_LAB %s: platform: not bare-metal, nested, emulated or "
-			       "software",
-			       getenv("EXITBENCH_LAB") ?: "(unset)");
+		ret = eb_fail("$EXITBENCH_LAB %s: platform: not bare-metal, nested, emulated or "
+			      "software",
+			      getenv("EXITBENCH_LAB") ?: "(unset)");
 	json_decref(doc);
 	return ret;
 }

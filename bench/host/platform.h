@@ -34,7 +34,7 @@ const char *platform_derive(const char *lab_platform, const char *backend, bool 
 /* The platform `exitbench lab` states for its guest: "platform" of the lab's
  * facts (lab_json: the text of $EXITBENCH_LAB's file, bench/lab/facts.c, as
  * host_info.lab holds it), copied into out; out is "" when lab_json is "" or
- * has no platform.  -1 with mvm_error() when it names something else: a lab
+ * has no platform.  -1 with eb_error() when it names something else: a lab
  * run must never pass for a hardware one. */
 int platform_from_lab(const char *lab_json, char *out, size_t len);
 /* Is s one of the four names above? */

@@ -181,7 +181,7 @@ static int hw_classes_run(int fd, const struct hw_opts *o)
 
 		memcpy(started, r.started_utc, sizeof(started));
 		if (hw_result(o, cls, n, &r)) {
-			fprintf(stderr, "exitbench hw: %s\n", mvm_error());
+			fprintf(stderr, "exitbench hw: %s\n", eb_error());
 			status = EXIT_USAGE;
 			goto out;
 		}
@@ -194,7 +194,7 @@ static int hw_classes_run(int fd, const struct hw_opts *o)
 	if (!o->quiet)
 		hw_print_table(&r, cls, stdout);
 	if (o->json && result_write_json(&r, o->json, false)) {
-		fprintf(stderr, "exitbench hw: %s\n", mvm_error());
+		fprintf(stderr, "exitbench hw: %s\n", eb_error());
 		status = EXIT_USAGE;
 	}
 out:
@@ -213,7 +213,7 @@ int cmd_hw(int argc, char **argv)
 	if (parse_hw(argc, argv, &o))
 		return EXIT_USAGE;
 	if (o.cpu >= 0 && pin_thread(o.cpu)) {
-		fprintf(stderr, "exitbench hw: %s\n", mvm_error());
+		fprintf(stderr, "exitbench hw: %s\n", eb_error());
 		return EXIT_USAGE;
 	}
 	if (o.load && hw_load_module(o.load, &loaded))

@@ -91,7 +91,7 @@ int hw_measure(int fd, const struct hw_opts *o, struct hw_class *c)
 
 	c->samples = calloc(o->samples ? o->samples : 1, sizeof(*c->samples));
 	if (!c->samples)
-		return mvm_fail_errno("allocate %llu samples", (unsigned long long)o->samples);
+		return eb_fail_errno("allocate %llu samples", (unsigned long long)o->samples);
 	while (c->n < o->samples) {
 		uint64_t want = o->samples - c->n;
 		struct hw_run r = {

@@ -68,7 +68,7 @@ static int hw_class_result(const struct hw_opts *o, struct hw_class *c, struct c
 	res->cls = &hw_classes[c->exit];
 	res->status = CLASS_OK;
 	if (samples_sort(c->samples, c->n))
-		return mvm_fail_errno("sort %llu samples", (unsigned long long)c->n);
+		return eb_fail_errno("sort %llu samples", (unsigned long long)c->n);
 	summarize_sorted(c->samples, c->n, &res->sum);
 	for (int q = 0; q < QUANTILES; q++)
 		res->quantiles[q] = quantile_sorted(c->samples, c->n, q / (double)(QUANTILES - 1));
@@ -114,7 +114,7 @@ int hw_result(const struct hw_opts *o, struct hw_class *cls, unsigned int n, str
 	r->quantity = HW_QUANTITY;
 	r->classes = calloc(n, sizeof(*r->classes));
 	if (!r->classes)
-		return mvm_fail_errno("allocate %u class results", n);
+		return eb_fail_errno("allocate %u class results", n);
 	hw_host(&cls[0], &r->host);
 	snprintf(r->command_line, sizeof(r->command_line), "%s", o->command_line);
 	r->params.samples = o->samples;

@@ -48,7 +48,7 @@ struct perf_spec {
 /*
  * Appends the events of a comma-separated list ("cycles:G,cs,INST_RETIRED.ANY:u")
  * to out (zero it before the first call).  Every name is resolved now.
- * Returns 0, or -1 with mvm_error() naming the event:
+ * Returns 0, or -1 with eb_error() naming the event:
  * "unknown event 'FOO': event not found (PMUs libpfm4 detected here: ...)".
  */
 int perfctr_parse(const char *list, struct perf_spec *out);

@@ -138,9 +138,9 @@ static int apply_modifiers(const char *event, const char *base, const struct mod
 		a->exclude_guest = ev->scope == PERF_SCOPE_HOST;
 	}
 	if (a->type == PERF_TYPE_SOFTWARE && ev->scope != PERF_SCOPE_ALL)
-		return mvm_fail("event '%s': guest/host filtering (G, H) applies to PMU events, "
-				"not to the software event '%s'",
-				event, base);
+		return eb_fail("event '%s': guest/host filtering (G, H) applies to PMU events, "
+			       "not to the software event '%s'",
+			       event, base);
 	return 0;
 }
 
@@ -152,8 +152,8 @@ static int resolve(const char *event, struct perf_event_spec *ev)
 	const struct generic_event *g;
 
 	if (strlen(event) >= sizeof(base))
-		return mvm_fail("event name '%.40s...' longer than %zu bytes", event,
-				sizeof(base) - 1);
+		return eb_fail("event name '%.40s...' longer than %zu bytes", event,
+			       sizeof(base) - 1);
 	memset(ev, 0, sizeof(*ev));
 	strcpy(base, event);
 	split_modifiers(base, &m);
@@ -179,19 +179,19 @@ int perfctr_parse(const char *list, struct perf_spec *out)
 	const char *p = list;
 
 	if (!list || !*list)
-		return mvm_fail("empty event list");
+		return eb_fail("empty event list");
 	for (;;) {
 		size_t n = strcspn(p, ",");
 		char event[PERF_NAME_LEN];
 
 		if (n == 0)
-			return mvm_fail("empty event name in '%s'", list);
+			return eb_fail("empty event name in '%s'", list);
 		if (n >= sizeof(event))
-			return mvm_fail("event name '%.40s...' longer than %zu bytes", p,
-					sizeof(event) - 1);
+			return eb_fail("event name '%.40s...' longer than %zu bytes", p,
+				       sizeof(event) - 1);
 		if (out->count >= PERF_MAX_EVENTS)
-			return mvm_fail("too many events in '%s' (at most %d in all)", list,
-					PERF_MAX_EVENTS);
+			return eb_fail("too many events in '%s' (at most %d in all)", list,
+				       PERF_MAX_EVENTS);
 		memcpy(event, p, n);
 		event[n] = '\0';
 		if (resolve(event, &out->ev[out->count]) < 0)
@@ -206,6 +206,6 @@ int perfctr_parse(const char *list, struct perf_spec *out)
 int perfctr_parse_opt(const char *opt, const char *list, struct perf_spec *out)
 {
 	if (perfctr_parse(list, out) < 0)
-		return usage_error("%s: %s", opt, mvm_error());
+		return usage_error("%s: %s", opt, eb_error());
 	return EXIT_OK;
 }

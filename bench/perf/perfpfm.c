@@ -41,8 +41,8 @@ int perfpfm_encode(const char *name, const char *shown, struct perfpfm_event *ou
 	int r = pfm_ready();
 
 	if (r != PFM_SUCCESS)
-		return mvm_fail("unknown event '%s': libpfm4 pfm_initialize: %s", shown,
-				pfm_strerror(r));
+		return eb_fail("unknown event '%s': libpfm4 pfm_initialize: %s", shown,
+			       pfm_strerror(r));
 	memset(&a, 0, sizeof(a));
 	memset(&arg, 0, sizeof(arg));
 	arg.size = sizeof(arg);
@@ -50,11 +50,11 @@ int perfpfm_encode(const char *name, const char *shown, struct perfpfm_event *ou
 	r = pfm_get_os_event_encoding(name, PFM_PLM0 | PFM_PLM3, PFM_OS_PERF_EVENT_EXT, &arg);
 	if (r == PFM_ERR_NOTFOUND) {
 		detected_pmus(pmus, sizeof(pmus));
-		return mvm_fail("unknown event '%s': %s (PMUs libpfm4 detected here: %s)", shown,
-				pfm_strerror(r), pmus[0] ? pmus : "none");
+		return eb_fail("unknown event '%s': %s (PMUs libpfm4 detected here: %s)", shown,
+			       pfm_strerror(r), pmus[0] ? pmus : "none");
 	}
 	if (r != PFM_SUCCESS)
-		return mvm_fail("unknown event '%s': %s", shown, pfm_strerror(r));
+		return eb_fail("unknown event '%s': %s", shown, pfm_strerror(r));
 	*out = (struct perfpfm_event){
 	    .type = a.type,
 	    .config = a.config,

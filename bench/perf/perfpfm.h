@@ -22,7 +22,7 @@ struct perfpfm_event {
  * Encodes name with pfm_get_os_event_encoding(PFM_OS_PERF_EVENT_EXT),
  * counting user and kernel unless the name's own modifiers say otherwise
  * (libpfm4 is initialized on the first call).  Returns 0, or -1 with
- * mvm_error() = "unknown event '<shown>': <libpfm4's reason>" naming the
+ * eb_error() = "unknown event '<shown>': <libpfm4's reason>" naming the
  * PMUs libpfm4 detected when the name is not found.
  */
 int perfpfm_encode(const char *name, const char *shown, struct perfpfm_event *out);

@@ -130,7 +130,7 @@ static int default_published(struct report_opts *o)
 	if (!o->published || *o->published)
 		return 0;
 	if (datadir_find(&d))
-		return usage_error("report: published data: %s", mvm_error());
+		return usage_error("report: published data: %s", eb_error());
 	o->published = d.published;
 	return 0;
 }
@@ -151,7 +151,7 @@ static int build(struct report *r)
 {
 	if (stage_open(r) || report_write_data(r) || report_plot(r) || report_write_markdown(r) ||
 	    stage_commit(r))
-		return usage_error("report: %s", mvm_error());
+		return usage_error("report: %s", eb_error());
 	return EXIT_OK;
 }
 
@@ -175,13 +175,13 @@ int cmd_report(int argc, char **argv)
 
 	report_install_signals();
 	if (st == 0 && stage_check_readme(o.out_dir))
-		st = usage_error("%s", mvm_error());
+		st = usage_error("%s", eb_error());
 	if (st == 0)
 		st = check_out_dir(o.out_dir);
 	if (st == 0 && report_load(&r))
-		st = usage_error("%s", mvm_error());
+		st = usage_error("%s", eb_error());
 	if (st == 0 && report_find_gnuplot(&r))
-		st = usage_error("report: %s", mvm_error());
+		st = usage_error("report: %s", eb_error());
 	if (st == 0)
 		st = build(&r);
 	if (st == 0 && !r.plots)

@@ -83,9 +83,9 @@ static int no_space(unsigned char c)
 
 static int parse_error(struct csv_in *in, const char *at)
 {
-	return mvm_fail("%s: line %u: %s", in->name, in->line,
-			*at == '"' ? "quote inside an unquoted field"
-				   : "text after a closing quote");
+	return eb_fail("%s: line %u: %s", in->name, in->line,
+		       *at == '"' ? "quote inside an unquoted field"
+				  : "text after a closing quote");
 }
 
 static bool blank(const char *s, size_t n)
@@ -106,12 +106,12 @@ static int parse_lines(struct csv_parser *p, struct csv_in *in, const char *text
 		in->ended = false;
 		done = csv_parse(p, s, n, on_field, on_record, in);
 		if (in->nomem)
-			return mvm_fail_errno("%s: line %u: allocate a field", in->name, in->line);
+			return eb_fail_errno("%s: line %u: allocate a field", in->name, in->line);
 		if (done != n)
 			return csv_error(p) == CSV_EPARSE
 				   ? parse_error(in, s + done)
-				   : mvm_fail("%s: line %u: %s", in->name, in->line,
-					      csv_strerror(csv_error(p)));
+				   : eb_fail("%s: line %u: %s", in->name, in->line,
+					     csv_strerror(csv_error(p)));
 		/* No record end on a line with text: a quoted field goes on. */
 		if (in->ended)
 			in->in_record = false;
@@ -130,15 +130,15 @@ int csvdoc_parse(const char *name, const char *text, size_t len, struct csv_doc 
 
 	memset(doc, 0, sizeof(*doc));
 	if (memchr(text, '\0', len))
-		return mvm_fail("%s: contains a NUL byte: not a text file", name);
+		return eb_fail("%s: contains a NUL byte: not a text file", name);
 	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL))
-		return mvm_fail_errno("%s: csv_init", name);
+		return eb_fail_errno("%s: csv_init", name);
 	csv_set_space_func(&p, no_space);
 	ret = parse_lines(&p, &in, text, len);
 	if (ret == 0 && csv_fini(&p, on_field, on_record, &in)) {
-		ret = mvm_fail("%s: line %u: quoted field never closed", name, in.start);
+		ret = eb_fail("%s: line %u: quoted field never closed", name, in.start);
 	} else if (ret == 0 && in.nomem) {
-		ret = mvm_fail_errno("%s: allocate a field", name);
+		ret = eb_fail_errno("%s: allocate a field", name);
 	}
 	csv_free(&p);
 	if (ret)
@@ -153,7 +153,7 @@ int csvdoc_read_file(const char *path, struct csv_doc *doc)
 	int ret;
 
 	if (!f)
-		return mvm_fail_errno("open %s", path);
+		return eb_fail_errno("open %s", path);
 	do {
 		if (len + 4096 > cap) {
 			char *t = realloc(text, cap = cap * 2 + 8192);
@@ -161,7 +161,7 @@ int csvdoc_read_file(const char *path, struct csv_doc *doc)
 			if (!t) {
 				free(text);
 				fclose(f);
-				return mvm_fail_errno("read %s", path);
+				return eb_fail_errno("read %s", path);
 			}
 			text = t;
 		}
@@ -169,7 +169,7 @@ int csvdoc_read_file(const char *path, struct csv_doc *doc)
 		len += got;
 	} while (got > 0);
 	if (ferror(f)) {
-		ret = mvm_fail_errno("read %s", path);
+		ret = eb_fail_errno("read %s", path);
 		fclose(f);
 		free(text);
 		return ret;

@@ -20,7 +20,7 @@ struct csv_doc {
 };
 
 /*
- * Parses text[0..len) into doc.  Returns 0, or -1 with mvm_error() =
+ * Parses text[0..len) into doc.  Returns 0, or -1 with eb_error() =
  * "<name>: line N: <what is wrong>" (text after a closing quote, a quote
  * inside an unquoted field, an unterminated quote, a NUL byte).
  */

@@ -73,7 +73,7 @@ struct gen_point *report_gen_points(const struct report *r, unsigned int *n)
 	*n = 0;
 	pts = calloc(r->nruns * ncls + 1, sizeof(*pts));
 	if (!pts) {
-		mvm_fail_errno("allocate %u generation points", r->nruns * ncls);
+		eb_fail_errno("allocate %u generation points", r->nruns * ncls);
 		return NULL;
 	}
 	for (unsigned int i = 0; i < r->nruns; i++)
@@ -287,7 +287,7 @@ int report_write_generations(struct report *r)
 	int ret = -1;
 
 	if (!a)
-		return mvm_fail_errno("plan the generation chart");
+		return eb_fail_errno("plan the generation chart");
 	a->r = r;
 	a->pts = report_gen_points(r, &a->npts);
 	if (!a->pts)

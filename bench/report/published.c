@@ -41,21 +41,21 @@ static int check_header(const struct published *p)
 	const struct csv_row *h = p->doc.nrows ? &p->doc.rows[0] : NULL;
 
 	if (!h)
-		return mvm_fail("%s: empty file: no header", p->path);
+		return eb_fail("%s: empty file: no header", p->path);
 	for (unsigned int i = 0; i < NCOLS; i++)
 		if (i >= h->n || strcmp(h->field[i], columns[i]))
-			return mvm_fail("%s: line 1: header column %u: expected '%s', found '%s'",
-					p->path, i + 1, columns[i], i < h->n ? h->field[i] : "");
+			return eb_fail("%s: line 1: header column %u: expected '%s', found '%s'",
+				       p->path, i + 1, columns[i], i < h->n ? h->field[i] : "");
 	if (h->n != NCOLS)
-		return mvm_fail("%s: line 1: header has %u columns, expected %d", p->path, h->n,
-				NCOLS);
+		return eb_fail("%s: line 1: header has %u columns, expected %d", p->path, h->n,
+			       NCOLS);
 	return 0;
 }
 
 static int bad(const struct published *p, const struct csv_row *r, int col, const char *what)
 {
-	return mvm_fail("%s: line %u: %s: %s ('%s')", p->path, r->line, columns[col], what,
-			r->field[col]);
+	return eb_fail("%s: line %u: %s: %s ('%s')", p->path, r->line, columns[col], what,
+		       r->field[col]);
 }
 
 static int parse_numbers(const struct published *p, const struct csv_row *r, struct pub_row *o)
@@ -85,8 +85,8 @@ static int parse_row(const struct published *p, const struct csv_row *r, struct 
 	static const char *const q[] = {"hardware", "kvm", "unknown", "entry_exit_window"};
 
 	if (r->n != NCOLS)
-		return mvm_fail("%s: line %u: %u fields, expected %d", p->path, r->line, r->n,
-				NCOLS);
+		return eb_fail("%s: line %u: %u fields, expected %d", p->path, r->line, r->n,
+			       NCOLS);
 	if (strcmp(r->field[C_VENDOR], "intel") && strcmp(r->field[C_VENDOR], "amd"))
 		return bad(p, r, C_VENDOR, "not intel or amd");
 	if (!*r->field[C_CLASS])
@@ -143,7 +143,7 @@ static int parse_doc(const char *path, struct published *p)
 		goto fail;
 	p->rows = calloc(p->doc.nrows, sizeof(*p->rows));
 	if (!p->rows) {
-		mvm_fail_errno("%s: allocate %u rows", path, p->doc.nrows);
+		eb_fail_errno("%s: allocate %u rows", path, p->doc.nrows);
 		goto fail;
 	}
 	for (unsigned int i = 1; i < p->doc.nrows; i++, p->n++)

@@ -29,7 +29,7 @@ struct published {
 	unsigned int n;
 };
 
-/* 0, or -1 with mvm_error() = "<path>: line N: <column>: <what is wrong>". */
+/* 0, or -1 with eb_error() = "<path>: line N: <column>: <what is wrong>". */
 int published_read(const char *path, struct published *p);
 /* The same from len bytes in memory; name only names them in messages. */
 int published_parse(const char *name, const char *text, size_t len, struct published *p);

@@ -135,7 +135,7 @@ struct gen_point {
 	char why[384]; /* when not placed: why not */
 };
 /* Every (run, generation class) pair, placed or with the reason it is not;
- * malloc'd, NULL with mvm_error() when out of memory.  *n may be 0. */
+ * malloc'd, NULL with eb_error() when out of memory.  *n may be 0. */
 struct gen_point *report_gen_points(const struct report *r, unsigned int *n);
 
 /* report_plot.c */
@@ -146,7 +146,7 @@ int report_plot(struct report *r);
 int report_write_markdown(struct report *r);
 
 /* Helpers shared by the writers. */
-/* snprintf into a path buffer; -1 (ENAMETOOLONG, mvm_error()) instead of truncating. */
+/* snprintf into a path buffer; -1 (ENAMETOOLONG, eb_error()) instead of truncating. */
 int report_path(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void md_escape(FILE *f, const char *s);
 /* report_hw.c: hardware round trip, KVM's share, VMM legs, per host and class. */

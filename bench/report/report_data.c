@@ -58,7 +58,7 @@ struct plot_job *report_add_job(struct report *r, const char *script, const char
 	struct plot_job *j = realloc(r->jobs, (r->njobs + 1) * sizeof(*j));
 
 	if (!j) {
-		mvm_fail_errno("plan plot %s", out);
+		eb_fail_errno("plan plot %s", out);
 		return NULL;
 	}
 	r->jobs = j;

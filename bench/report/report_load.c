@@ -26,7 +26,7 @@ static int pathlist_add(struct pathlist *l, const char *path)
 	if (!p || !(p[l->n] = strdup(path))) {
 		if (p)
 			l->p = p;
-		return mvm_fail_errno("remember %s", path);
+		return eb_fail_errno("remember %s", path);
 	}
 	l->p = p;
 	l->n++;
@@ -55,7 +55,7 @@ static int scan_dir(const char *dir, struct pathlist *l)
 	int ret = 0;
 
 	if (!d)
-		return mvm_fail_errno("--all: open directory %s", dir);
+		return eb_fail_errno("--all: open directory %s", dir);
 	while (ret == 0 && (errno = 0, e = readdir(d))) {
 		char path[PATH_MAX];
 		struct stat st;
@@ -64,9 +64,9 @@ static int scan_dir(const char *dir, struct pathlist *l)
 			continue;
 		if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= (int)sizeof(path)) {
 			errno = ENAMETOOLONG;
-			ret = mvm_fail_errno("--all: %s/%s", dir, e->d_name);
+			ret = eb_fail_errno("--all: %s/%s", dir, e->d_name);
 		} else if (stat(path, &st) < 0) {
-			ret = mvm_fail_errno("--all: stat %s", path);
+			ret = eb_fail_errno("--all: stat %s", path);
 		} else if (S_ISDIR(st.st_mode)) {
 			ret = scan_dir(path, l);
 		} else if (S_ISREG(st.st_mode) && ends_with_json(e->d_name) &&
@@ -75,7 +75,7 @@ static int scan_dir(const char *dir, struct pathlist *l)
 		}
 	}
 	if (ret == 0 && errno)
-		ret = mvm_fail_errno("--all: read directory %s", dir);
+		ret = eb_fail_errno("--all: read directory %s", dir);
 	closedir(d);
 	return ret;
 }
@@ -92,9 +92,9 @@ static int collect_all(const struct report_opts *o, struct pathlist *all)
 	struct stat st;
 
 	if (stat(o->hosts_dir, &st) < 0)
-		return mvm_fail_errno("--all: hosts directory %s", o->hosts_dir);
+		return eb_fail_errno("--all: hosts directory %s", o->hosts_dir);
 	if (!S_ISDIR(st.st_mode))
-		return mvm_fail("--all: %s is not a directory", o->hosts_dir);
+		return eb_fail("--all: %s is not a directory", o->hosts_dir);
 	if (scan_dir(o->hosts_dir, all))
 		return -1;
 	if (all->n) /* an empty directory: no list to sort (qsort(NULL) is undefined) */
@@ -184,7 +184,7 @@ static int load_runs(struct report *r, const struct pathlist *l)
 {
 	r->runs = calloc(l->n ? l->n : 1, sizeof(*r->runs));
 	if (!r->runs)
-		return mvm_fail_errno("allocate %u runs", l->n);
+		return eb_fail_errno("allocate %u runs", l->n);
 	for (unsigned int i = 0; i < l->n; i++) {
 		struct report_run *run = &r->runs[i];
 
@@ -204,9 +204,9 @@ int report_load(struct report *r)
 	int ret = collect_inputs(r->o, &l);
 
 	if (ret == 0 && l.n == 0)
-		ret = mvm_fail("--all: no result file (*.json) under %s: nothing to report, "
-			       "outputs left as they are",
-			       r->o->hosts_dir);
+		ret = eb_fail("--all: no result file (*.json) under %s: nothing to report, "
+			      "outputs left as they are",
+			      r->o->hosts_dir);
 	if (ret == 0)
 		ret = load_runs(r, &l);
 	pathlist_free(&l);

@@ -30,7 +30,7 @@ static int find_gnuplot(char *buf, size_t len)
 	buf[0] = 0;
 	if (env && *env) {
 		if (!executable(env))
-			return mvm_fail("GNUPLOT=%s: not an executable file", env);
+			return eb_fail("GNUPLOT=%s: not an executable file", env);
 		snprintf(buf, len, "%s", env);
 		return 0;
 	}
@@ -58,13 +58,13 @@ static int find_scripts(struct report *r)
 
 	if (r->o->scripts_dir) {
 		if (!has_scripts(r->o->scripts_dir) || !realpath(r->o->scripts_dir, r->scripts))
-			return mvm_fail("--scripts %s: no classes.gp there", r->o->scripts_dir);
+			return eb_fail("--scripts %s: no classes.gp there", r->o->scripts_dir);
 		return 0;
 	}
 	if (datadir_find(&d))
-		return mvm_fail("gnuplot scripts: %s", mvm_error());
+		return eb_fail("gnuplot scripts: %s", eb_error());
 	if (!has_scripts(d.scripts) || !realpath(d.scripts, r->scripts))
-		return mvm_fail_errno("gnuplot scripts: %s/classes.gp", d.scripts);
+		return eb_fail_errno("gnuplot scripts: %s/classes.gp", d.scripts);
 	return 0;
 }
 
@@ -131,26 +131,26 @@ static int run_job(struct report *r, const struct plot_job *j)
 		return -1;
 	pid = fork();
 	if (pid < 0)
-		return mvm_fail_errno("fork for gnuplot %s", j->script);
+		return eb_fail_errno("fork for gnuplot %s", j->script);
 	if (pid == 0)
 		exec_job(r, j, log);
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR)
-			return mvm_fail_errno("wait for gnuplot %s", j->script);
+			return eb_fail_errno("wait for gnuplot %s", j->script);
 		if (report_interrupted)
 			kill(pid, SIGTERM); /* then wait for it: no gnuplot outlives us */
 	}
 	if (report_interrupted)
-		return mvm_fail("interrupted by signal %d while gnuplot drew plots/%s; the "
-				"outputs are as they were",
-				(int)report_interrupted, j->out);
+		return eb_fail("interrupted by signal %d while gnuplot drew plots/%s; the "
+			       "outputs are as they were",
+			       (int)report_interrupted, j->out);
 	if (stage_adopt(r, rel, false))
 		return -1;
 	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
 		last_line(log, msg, sizeof(msg));
-		return mvm_fail("gnuplot %s/%s for plots/%s failed (%s %d): %s", r->scripts,
-				j->script, j->out, WIFEXITED(status) ? "exit status" : "signal",
-				WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), msg);
+		return eb_fail("gnuplot %s/%s for plots/%s failed (%s %d): %s", r->scripts,
+			       j->script, j->out, WIFEXITED(status) ? "exit status" : "signal",
+			       WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), msg);
 	}
 	snprintf(rel, sizeof(rel), "plots/%s.png", j->out);
 	if (stage_adopt(r, rel, true))

@@ -67,7 +67,7 @@ int report_path(char *buf, size_t len, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0 || (size_t)n >= len) {
 		errno = ENAMETOOLONG;
-		return mvm_fail_errno("path %.64s...", buf);
+		return eb_fail_errno("path %.64s...", buf);
 	}
 	return 0;
 }
@@ -80,7 +80,7 @@ int stage_open(struct report *r)
 	    mkdir_parents(r->stage, false))
 		return -1;
 	if (!mkdtemp(r->stage)) {
-		int ret = mvm_fail_errno("create staging directory %s", r->stage);
+		int ret = eb_fail_errno("create staging directory %s", r->stage);
 
 		r->stage[0] = 0;
 		return ret;
@@ -88,7 +88,7 @@ int stage_open(struct report *r)
 	if (report_path(plots, sizeof(plots), "%s/plots", r->stage))
 		return -1;
 	if (mkdir(plots, 0755) < 0)
-		return mvm_fail_errno("create %s", plots);
+		return eb_fail_errno("create %s", plots);
 	return 0;
 }
 
@@ -97,7 +97,7 @@ static int remember(struct report *r, const char *rel, bool commit)
 	struct staged *f = realloc(r->files, (r->nfiles + 1) * sizeof(*f));
 
 	if (!f)
-		return mvm_fail_errno("remember %s", rel);
+		return eb_fail_errno("remember %s", rel);
 	r->files = f;
 	snprintf(f[r->nfiles].rel, sizeof(f[0].rel), "%s", rel);
 	f[r->nfiles].commit = commit;
@@ -124,11 +124,11 @@ int stage_adopt(struct report *r, const char *rel, bool commit)
 	if (report_path(path, sizeof(path), "%s/%s", r->stage, rel))
 		return -1;
 	if (stat(path, &st) < 0)
-		return mvm_fail_errno("gnuplot output %s", rel);
+		return eb_fail_errno("gnuplot output %s", rel);
 	if (remember(r, rel, commit))
 		return -1;
 	if (commit && st.st_size == 0)
-		return mvm_fail("gnuplot output %s is empty", rel);
+		return eb_fail("gnuplot output %s is empty", rel);
 	return 0;
 }
 
@@ -151,13 +151,13 @@ static int swap_plots(struct report *r, const char *from, const char *to)
 	struct stat st;
 
 	if (lstat(to, &st) == 0 && !S_ISDIR(st.st_mode))
-		return mvm_fail("%s exists and is not a directory", to);
+		return eb_fail("%s exists and is not a directory", to);
 	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_EXCHANGE) == 0)
 		return 0;
 	if (errno == ENOENT && rename(from, to) == 0)
 		return 0;
 	(void)r;
-	return mvm_fail_errno("move %s into place as %s", from, to);
+	return eb_fail_errno("move %s into place as %s", from, to);
 }
 
 static int commit_set(struct report *r)
@@ -174,7 +174,7 @@ static int commit_set(struct report *r)
 		return -1;
 	if (rename(rfrom, rto) == 0)
 		return 0;
-	mvm_fail_errno("move %s into place as %s", rfrom, rto);
+	eb_fail_errno("move %s into place as %s", rfrom, rto);
 	/* put the old plots back: the set stays the old one */
 	renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_EXCHANGE);
 	return -1;
@@ -190,9 +190,9 @@ int stage_commit(struct report *r)
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGHUP);
 	sigprocmask(SIG_BLOCK, &block, &old);
-	ret = report_interrupted ? mvm_fail("interrupted by signal %d before the outputs were "
-					    "moved into place; they are as they were",
-					    (int)report_interrupted)
+	ret = report_interrupted ? eb_fail("interrupted by signal %d before the outputs were "
+					   "moved into place; they are as they were",
+					   (int)report_interrupted)
 				 : commit_set(r);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return ret;
@@ -246,14 +246,14 @@ int stage_check_readme(const char *out_dir)
 		return -1;
 	f = fopen(path, "r");
 	if (!f)
-		return errno == ENOENT ? 0 : mvm_fail_errno("open %s", path);
+		return errno == ENOENT ? 0 : eb_fail_errno("open %s", path);
 	if (!fgets(line, sizeof(line), f))
 		line[0] = 0;
 	fclose(f);
 	line[strcspn(line, "\n")] = 0;
 	if (strcmp(line, REPORT_MARKER))
-		return mvm_fail("refusing to replace %s: it was not written by exitbench report "
-				"(its first line is not the report's marker)",
-				path);
+		return eb_fail("refusing to replace %s: it was not written by exitbench report "
+			       "(its first line is not the report's marker)",
+			       path);
 	return 0;
 }

@@ -367,7 +367,7 @@ int result_write_json(const struct run_result *r, const char *path, bool no_clob
 
 	if (!doc) {
 		errno = ENOMEM;
-		return mvm_fail("build the JSON document for %s", path);
+		return eb_fail("build the JSON document for %s", path);
 	}
 	ret = atomic_write(path, no_clobber, dump, doc);
 	json_decref(doc);

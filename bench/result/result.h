@@ -33,7 +33,7 @@ struct run_result {
 /* The exitbench/1 JSON document (docs/json-schema.md).  Writes atomically:
  * a temporary file in the same directory, then rename.  With no_clobber
  * the final name must not exist yet (EEXIST otherwise).  Returns 0 or -1
- * with mvm_error() naming the file. */
+ * with eb_error() naming the file. */
 int result_write_json(const struct run_result *r, const char *path, bool no_clobber);
 void result_print_table(const struct run_result *r, FILE *out);
 int result_write_csv(const struct run_result *r, const char *path);

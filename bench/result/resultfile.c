@@ -35,7 +35,7 @@ struct rd {
 
 static int bad(const struct rd *r, const char *key, const char *what)
 {
-	return mvm_fail("%s: %s%s%s: %s", r->path, r->at, r->at[0] && key[0] ? "." : "", key, what);
+	return eb_fail("%s: %s%s%s: %s", r->path, r->at, r->at[0] && key[0] ? "." : "", key, what);
 }
 
 /* child = parent.key; field names are short, a cut one still names the place. */
@@ -348,8 +348,8 @@ static int read_samples(const struct rd *r, json_t *c, struct rf_class *k)
 	}
 	k->samples = malloc(k->sum.n * sizeof(*k->samples));
 	if (!k->samples)
-		return mvm_fail_errno("%s: %s.samples: allocate %llu samples", r->path, r->at,
-				      (unsigned long long)k->sum.n);
+		return eb_fail_errno("%s: %s.samples: allocate %llu samples", r->path, r->at,
+				     (unsigned long long)k->sum.n);
 	json_array_foreach(a, i, e)
 	{
 		if (!json_is_integer(e) || json_integer_value(e) < 0) {
@@ -491,8 +491,8 @@ static int read_classes(const struct rd *r, json_t *doc, struct rf_run *out)
 		return -1;
 	out->classes = calloc(json_array_size(a) ? json_array_size(a) : 1, sizeof(*out->classes));
 	if (!out->classes)
-		return mvm_fail_errno("%s: classes: allocate %zu classes", r->path,
-				      json_array_size(a));
+		return eb_fail_errno("%s: classes: allocate %zu classes", r->path,
+				     json_array_size(a));
 	json_array_foreach(a, i, c)
 	{
 		out->nclasses++; /* counted first: a failed class is freed too */
@@ -503,8 +503,8 @@ static int read_classes(const struct rd *r, json_t *doc, struct rf_run *out)
 				char at[48];
 
 				snprintf(at, sizeof(at), "classes[%zu].name", i);
-				return mvm_fail("%s: %s: \"%s\" appears twice", r->path, at,
-						out->classes[i].name);
+				return eb_fail("%s: %s: \"%s\" appears twice", r->path, at,
+					       out->classes[i].name);
 			}
 	}
 	return 0;
@@ -666,12 +666,12 @@ static int parse(const char *path, const char *buf, size_t len, unsigned int fla
 	out->null_median = NAN;
 	if (strlen(path) >= sizeof(out->path)) {
 		errno = ENAMETOOLONG;
-		return mvm_fail_errno("%.64s...: read the result file", path);
+		return eb_fail_errno("%.64s...: read the result file", path);
 	}
 	doc = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &err);
 	if (!doc)
-		return mvm_fail("%s: not JSON: line %d column %d: %s", path, err.line, err.column,
-				err.text);
+		return eb_fail("%s: not JSON: line %d column %d: %s", path, err.line, err.column,
+			       err.text);
 	memcpy(out->path, path, strlen(path) + 1);
 	out->content_hash = fnv1a(buf, len);
 	out->content_size = len;
@@ -695,19 +695,19 @@ static char *slurp(const char *path, size_t *len, struct stat *st)
 	ssize_t n = 0;
 
 	if (fd < 0) {
-		mvm_fail_errno("%s: open", path);
+		eb_fail_errno("%s: open", path);
 		return NULL;
 	}
 	if (fstat(fd, st) < 0) {
-		mvm_fail_errno("%s: stat", path);
+		eb_fail_errno("%s: stat", path);
 	} else if (!S_ISREG(st->st_mode)) {
-		mvm_fail("%s: %s, not a result file", path,
-			 S_ISDIR(st->st_mode) ? "a directory" : "not a regular file");
+		eb_fail("%s: %s, not a result file", path,
+			S_ISDIR(st->st_mode) ? "a directory" : "not a regular file");
 	} else if ((unsigned long long)st->st_size > RF_MAX_FILE_SIZE) {
-		mvm_fail("%s: %lld bytes, more than a result file can hold (1 GiB)", path,
-			 (long long)st->st_size);
+		eb_fail("%s: %lld bytes, more than a result file can hold (1 GiB)", path,
+			(long long)st->st_size);
 	} else if (!(buf = malloc((size_t)st->st_size + 1))) {
-		mvm_fail_errno("%s: allocate %lld bytes", path, (long long)st->st_size);
+		eb_fail_errno("%s: allocate %lld bytes", path, (long long)st->st_size);
 	} else {
 		for (*len = 0; *len < (size_t)st->st_size; *len += (size_t)n) {
 			n = read(fd, buf + *len, (size_t)st->st_size - *len);
@@ -717,7 +717,7 @@ static char *slurp(const char *path, size_t *len, struct stat *st)
 		if (n < 0 || *len != (size_t)st->st_size) {
 			if (n >= 0)
 				errno = EIO;
-			mvm_fail_errno("%s: read", path);
+			eb_fail_errno("%s: read", path);
 			free(buf);
 			buf = NULL;
 		}

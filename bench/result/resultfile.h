@@ -2,7 +2,7 @@
 /*
  * Reading exitbench/1 result files back (compare, report).  Every field the
  * readers need is checked; a malformed or foreign file gives one error
- * naming the file and the field (mvm_error()), never a partial result.
+ * naming the file and the field (eb_error()), never a partial result.
  */
 #ifndef EXITBENCH_RESULTFILE_H
 #define EXITBENCH_RESULTFILE_H
@@ -97,7 +97,7 @@ struct rf_run {
 	bool has_breakdown; /* some class has a breakdown (RF_READ_BREAKDOWN) */
 };
 
-/* 0, or -1 with mvm_error() = "<path>: <field>: <what is wrong>"
+/* 0, or -1 with eb_error() = "<path>: <field>: <what is wrong>"
  * (fields dotted: "classes[2].stats.median"); *out is then empty. */
 int resultfile_read(const char *path, struct rf_run *out);
 /* The same, with flags: RF_READ_BREAKDOWN also reads and checks every

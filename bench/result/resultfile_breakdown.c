@@ -20,11 +20,10 @@ static int read_part(const char *path, size_t ci, const char *key, json_t *v,
 	struct rf_part *p;
 
 	if (!json_is_number(m) || !isfinite(json_number_value(m)))
-		return mvm_fail("%s: classes[%zu].breakdown.%s.median: not a number", path, ci,
-				key);
+		return eb_fail("%s: classes[%zu].breakdown.%s.median: not a number", path, ci, key);
 	if (bd->n >= RF_MAX_PARTS)
-		return mvm_fail("%s: classes[%zu].breakdown: more than %d parts", path, ci,
-				RF_MAX_PARTS);
+		return eb_fail("%s: classes[%zu].breakdown: more than %d parts", path, ci,
+			       RF_MAX_PARTS);
 	p = &bd->part[bd->n++];
 	snprintf(p->name, sizeof(p->name), "%s", key);
 	p->ticks = json_number_value(m);
@@ -39,11 +38,10 @@ static int read_breakdown(const char *path, size_t ci, json_t *cls, struct rf_br
 	if (!b || json_is_null(b))
 		return 0;
 	if (!json_is_object(b))
-		return mvm_fail("%s: classes[%zu].breakdown: not an object", path, ci);
+		return eb_fail("%s: classes[%zu].breakdown: not an object", path, ci);
 	v = json_object_get(b, "available");
 	if (!json_is_boolean(v))
-		return mvm_fail("%s: classes[%zu].breakdown.available: not true or false", path,
-				ci);
+		return eb_fail("%s: classes[%zu].breakdown.available: not true or false", path, ci);
 	if (json_is_false(v)) {
 		bd->unavailable = true;
 		snprintf(bd->reason, sizeof(bd->reason), "%s",
@@ -56,7 +54,7 @@ static int read_breakdown(const char *path, size_t ci, json_t *cls, struct rf_br
 			return -1;
 	}
 	if (!bd->n)
-		return mvm_fail("%s: classes[%zu].breakdown: available but no part", path, ci);
+		return eb_fail("%s: classes[%zu].breakdown: available but no part", path, ci);
 	return 0;
 }
 

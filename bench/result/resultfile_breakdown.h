@@ -8,7 +8,7 @@
 #include "bench/result/resultfile.h"
 
 /* Every classes[i].breakdown of doc into out->classes[i].bd (classes
- * already read); 0, or -1 with mvm_error() naming path and field. */
+ * already read); 0, or -1 with eb_error() naming path and field. */
 int resultfile_breakdowns(const char *path, json_t *doc, struct rf_run *out);
 
 #endif

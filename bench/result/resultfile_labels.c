@@ -21,11 +21,11 @@ static int read_method(const char *path, json_t *tool, struct rf_run *out)
 	out->method_version = 1;
 	if (m &&
 	    (!json_is_integer(m) || json_integer_value(m) < 1 || json_integer_value(m) > 1000000))
-		return mvm_fail("%s: tool.method_version: not a positive integer", path);
+		return eb_fail("%s: tool.method_version: not a positive integer", path);
 	if (m)
 		out->method_version = (int)json_integer_value(m);
 	if (mod && !json_is_boolean(mod))
-		return mvm_fail("%s: tool.modified: not a boolean", path);
+		return eb_fail("%s: tool.modified: not a boolean", path);
 	out->modified_source =
 	    mod ? json_is_true(mod)
 		: strstr(out->tool_version, "-dirty") || strstr(out->tool_version, "+modified");
@@ -39,7 +39,7 @@ static int opt_str(const char *path, const char *field, json_t *v, char *dst, si
 	if (!v || json_is_null(v))
 		return 0;
 	if (!json_is_string(v) || json_string_length(v) >= len)
-		return mvm_fail("%s: %s: not a string of at most %zu bytes", path, field, len - 1);
+		return eb_fail("%s: %s: not a string of at most %zu bytes", path, field, len - 1);
 	memcpy(dst, json_string_value(v), json_string_length(v) + 1);
 	return 0;
 }
@@ -57,13 +57,13 @@ static int read_platform(const char *path, json_t *host, struct rf_run *out)
 		    json_object_get(json_object_get(host, "lab"), "platform"), lab, sizeof(lab)))
 		return -1;
 	if (stated[0] && !platform_valid(stated))
-		return mvm_fail("%s: host.platform: \"%s\", expected bare-metal, nested, emulated "
-				"or software",
-				path, stated);
+		return eb_fail("%s: host.platform: \"%s\", expected bare-metal, nested, emulated "
+			       "or software",
+			       path, stated);
 	if (lab[0] && !platform_valid(lab))
-		return mvm_fail("%s: host.lab.platform: \"%s\", expected bare-metal, nested, "
-				"emulated or software",
-				path, lab);
+		return eb_fail("%s: host.lab.platform: \"%s\", expected bare-metal, nested, "
+			       "emulated or software",
+			       path, lab);
 	snprintf(out->platform, sizeof(out->platform), "%s",
 		 lab[0]	     ? lab
 		 : stated[0] ? stated
@@ -80,8 +80,8 @@ static int read_units(const char *path, json_t *doc, struct rf_run *out)
 	if (!out->units[0])
 		snprintf(out->units, sizeof(out->units), "tsc_ticks");
 	if (strcmp(out->units, "tsc_ticks") && strcmp(out->units, "emulated_instructions"))
-		return mvm_fail("%s: units: \"%s\", expected tsc_ticks or emulated_instructions",
-				path, out->units);
+		return eb_fail("%s: units: \"%s\", expected tsc_ticks or emulated_instructions",
+			       path, out->units);
 	return 0;
 }
 

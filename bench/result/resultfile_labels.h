@@ -10,7 +10,7 @@
 #include "bench/result/resultfile.h"
 
 /* Reads them from doc into out (host fields already read); absent keys of
- * older files are derived.  0, or -1 with mvm_error() naming path and field. */
+ * older files are derived.  0, or -1 with eb_error() naming path and field. */
 int resultfile_labels(const char *path, json_t *doc, struct rf_run *out);
 
 #endif

@@ -45,11 +45,11 @@ static void *ap_thread_main(void *arg)
 	sigaddset(&set, SIGPROF);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	if (cr->p->cpu2 >= 0 && pin_thread(cr->p->cpu2)) {
-		snprintf(cr->ap_error, sizeof(cr->ap_error), "%s", mvm_error());
+		snprintf(cr->ap_error, sizeof(cr->ap_error), "%s", eb_error());
 		return NULL;
 	}
 	if (vcpu_run_loop(cr->ap, &h) && !(errno == EINTR && cr->ap->run->immediate_exit))
-		snprintf(cr->ap_error, sizeof(cr->ap_error), "vCPU 1: %s", mvm_error());
+		snprintf(cr->ap_error, sizeof(cr->ap_error), "vCPU 1: %s", eb_error());
 	return NULL;
 }
 
@@ -68,7 +68,7 @@ int ap_start(struct class_run *cr)
 	r = pthread_create(&cr->ap_thread, NULL, ap_thread_main, cr);
 	if (r) {
 		errno = r;
-		return mvm_fail_errno("start the vCPU 1 thread");
+		return eb_fail_errno("start the vCPU 1 thread");
 	}
 	cr->ap_started = true;
 	return 0;

@@ -30,7 +30,7 @@ int breakdown_alloc(struct class_run *cr)
 
 	cr->h_ret = calloc(2 * n, sizeof(uint64_t));
 	if (!cr->h_ret)
-		return mvm_fail_errno("allocate %zu host timestamps", 2 * n);
+		return eb_fail_errno("allocate %zu host timestamps", 2 * n);
 	cr->h_enter = cr->h_ret + n;
 	return 0;
 }

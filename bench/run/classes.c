@@ -152,7 +152,7 @@ static int add_ioeventfd(struct class_run *cr, uint64_t addr, uint32_t flags, co
 {
 	cr->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (cr->efd < 0)
-		return mvm_fail_errno("eventfd for %s", what);
+		return eb_fail_errno("eventfd for %s", what);
 	return vm_ioeventfd(&cr->vm, addr, 4, flags, cr->efd);
 }
 
@@ -183,10 +183,10 @@ static int fault_region(struct class_run *cr, uint32_t slot_flags)
 			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (cr->region == MAP_FAILED) {
 		cr->region = NULL;
-		return mvm_fail_errno("mmap %zu-byte fault region", cr->region_size);
+		return eb_fail_errno("mmap %zu-byte fault region", cr->region_size);
 	}
 	if (madvise(cr->region, cr->region_size, MADV_NOHUGEPAGE) && errno != EINVAL)
-		return mvm_fail_errno("madvise(MADV_NOHUGEPAGE) on the fault region");
+		return eb_fail_errno("madvise(MADV_NOHUGEPAGE) on the fault region");
 	cr->args[0] = FAULT_REGION_GPA;
 	cr->args[1] = pages; /* the rows' min_warmup: one round populates the host pages */
 	return vm_memslot_set(&cr->vm, FAULT_SLOT, FAULT_REGION_GPA, cr->region_size, cr->region,
@@ -202,7 +202,7 @@ static int setup_fault_dirty(struct class_run *cr)
 {
 	cr->dirty_bitmap = calloc(FAULT_MAX_PAGES / 8, 1);
 	if (!cr->dirty_bitmap)
-		return mvm_fail_errno("allocate the dirty bitmap");
+		return eb_fail_errno("allocate the dirty bitmap");
 	return fault_region(cr, KVM_MEM_LOG_DIRTY_PAGES);
 }
 
@@ -217,7 +217,7 @@ static int rezap_slot(struct class_run *cr)
 static int rezap_dontneed(struct class_run *cr)
 {
 	if (madvise(cr->region, cr->region_size, MADV_DONTNEED))
-		return mvm_fail_errno("madvise(MADV_DONTNEED) on the fault region");
+		return eb_fail_errno("madvise(MADV_DONTNEED) on the fault region");
 	return 0;
 }
 

@@ -78,7 +78,7 @@ int cmd_list(int argc, char **argv)
 		       !have_kvm ? "unknown: "
 		       : why	 ? "unsupported: "
 				 : "yes",
-		       !have_kvm ? mvm_error()
+		       !have_kvm ? eb_error()
 		       : why	 ? why
 				 : "");
 		printf("    %s\n", c->what);
@@ -108,9 +108,9 @@ int cmd_info(int argc, char **argv)
 	}
 	have_kvm = kvm_open(&kvm, "/dev/kvm") == 0;
 	if (!have_kvm)
-		fprintf(stderr, "exitbench: %s (TSC rate from CPUID only)\n", mvm_error());
+		fprintf(stderr, "exitbench: %s (TSC rate from CPUID only)\n", eb_error());
 	if (hostinfo_collect(&h, have_kvm ? &kvm : NULL))
-		return usage_error("%s", mvm_error());
+		return usage_error("%s", eb_error());
 	printf("host:        %s\n", h.hostname);
 	printf("cpu:         %s %s\n", h.vendor, h.model_name);
 	printf("             family %u model %u (0x%x) stepping %u, microcode %s%s\n", h.family,

@@ -457,7 +457,7 @@ static int save_result(const struct run_result *r, const char *dir, char *path, 
 
 		if (w >= (int)len) {
 			errno = ENAMETOOLONG;
-			return mvm_fail_errno("result path under %s", sub);
+			return eb_fail_errno("result path under %s", sub);
 		}
 		if (result_write_json(r, path, true) == 0)
 			return 0;
@@ -472,14 +472,14 @@ static int write_outputs(const struct run_opts *o, const struct run_result *r)
 	char saved[4096];
 
 	if (o->json && result_write_json(r, o->json, false))
-		return usage_error("%s", mvm_error());
+		return usage_error("%s", eb_error());
 	if (o->csv && result_write_csv(r, o->csv))
-		return usage_error("%s", mvm_error());
+		return usage_error("%s", eb_error());
 	if (o->md && result_write_markdown(r, o->md))
-		return usage_error("%s", mvm_error());
+		return usage_error("%s", eb_error());
 	if (o->save_dir) {
 		if (save_result(r, o->save_dir, saved, sizeof(saved)))
-			return usage_error("save result: %s", mvm_error());
+			return usage_error("save result: %s", eb_error());
 		printf("result saved: %s\n", saved);
 	}
 	return EXIT_OK;
@@ -532,7 +532,7 @@ static int setup_run(struct run_opts *o, struct kvm_sys *kvm, struct run_result 
 		return EXIT_USAGE;
 	if (kvm_open(kvm, o->kvm_path) || kvm_require_base_caps(kvm) ||
 	    hostinfo_collect(&r->host, kvm))
-		return usage_error("%s", mvm_error());
+		return usage_error("%s", eb_error());
 	snprintf(r->command_line, sizeof(r->command_line), "%s", o->command_line);
 	r->params = (struct run_params){.kvm_path = o->kvm_path,
 					.samples = o->samples,
@@ -553,7 +553,7 @@ static int setup_run(struct run_opts *o, struct kvm_sys *kvm, struct run_result 
 	}
 	r->params.indirect = o->indirect;
 	if (o->cpu >= 0 && pin_thread(o->cpu))
-		return usage_error("%s", mvm_error());
+		return usage_error("%s", eb_error());
 	mvm_signals_install();
 	if (o->timer < 0)
 		r->params.timer = probe_timer(kvm, &r->host.backend, o->timeout_s, r->timer_note,

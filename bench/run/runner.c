@@ -44,14 +44,14 @@ static enum exit_action guest_aborted(struct class_run *cr)
 	errno = EIO;
 	if (mb->abort_reason == ABORT_NO_SUPPORT) {
 		errno = ENOTSUP;
-		mvm_fail("the guest's CPUID lacks what %s needs", cr->cls->name);
+		eb_fail("the guest's CPUID lacks what %s needs", cr->cls->name);
 	} else if (mb->abort_reason == ABORT_EXCEPTION)
-		mvm_fail("class %s: guest exception vector %llu (error code 0x%llx) at RIP 0x%llx",
-			 cr->cls->name, (unsigned long long)mb->abort_arg,
-			 (unsigned long long)mb->abort_err, (unsigned long long)mb->abort_rip);
+		eb_fail("class %s: guest exception vector %llu (error code 0x%llx) at RIP 0x%llx",
+			cr->cls->name, (unsigned long long)mb->abort_arg,
+			(unsigned long long)mb->abort_err, (unsigned long long)mb->abort_rip);
 	else
-		mvm_fail("class %s: guest aborted, reason %llu (arg 0x%llx)", cr->cls->name,
-			 (unsigned long long)mb->abort_reason, (unsigned long long)mb->abort_arg);
+		eb_fail("class %s: guest aborted, reason %llu (arg 0x%llx)", cr->cls->name,
+			(unsigned long long)mb->abort_reason, (unsigned long long)mb->abort_arg);
 	return EXIT_ERROR;
 }
 
@@ -106,7 +106,7 @@ static enum exit_action doorbell(struct class_run *cr, uint32_t what)
 		return guest_aborted(cr);
 	default:
 		errno = EPROTO;
-		mvm_fail("class %s: unknown doorbell value %u", cr->cls->name, what);
+		eb_fail("class %s: unknown doorbell value %u", cr->cls->name, what);
 		return EXIT_ERROR;
 	}
 	return r ? EXIT_ERROR : EXIT_CONTINUE;
@@ -133,8 +133,8 @@ static enum exit_action target_exit(struct class_run *cr, const struct vcpu *v)
 static enum exit_action unexpected(struct class_run *cr, const char *what, uint64_t addr)
 {
 	errno = EPROTO;
-	mvm_fail("class %s: unexpected %s exit (0x%llx)", cr->cls->name, what,
-		 (unsigned long long)addr);
+	eb_fail("class %s: unexpected %s exit (0x%llx)", cr->cls->name, what,
+		(unsigned long long)addr);
 	return EXIT_ERROR;
 }
 
@@ -155,8 +155,8 @@ static enum exit_action on_io(void *ctx, struct vcpu *v, uint16_t port, bool out
 		return target_exit(cr, v);
 	}
 	errno = EPROTO;
-	mvm_fail("class %s: unexpected port I/O: %s port 0x%x size %d", cr->cls->name,
-		 out ? "out" : "in", port, size);
+	eb_fail("class %s: unexpected port I/O: %s port 0x%x size %d", cr->cls->name,
+		out ? "out" : "in", port, size);
 	return EXIT_ERROR;
 }
 
@@ -178,8 +178,8 @@ static enum exit_action on_mmio(void *ctx, struct vcpu *v, uint64_t gpa, bool wr
 		return target_exit(cr, v);
 	}
 	errno = EPROTO;
-	mvm_fail("class %s: unexpected MMIO %s at gpa 0x%llx", cr->cls->name,
-		 write ? "write" : "read", (unsigned long long)gpa);
+	eb_fail("class %s: unexpected MMIO %s at gpa 0x%llx", cr->cls->name,
+		write ? "write" : "read", (unsigned long long)gpa);
 	return EXIT_ERROR;
 }
 
@@ -241,7 +241,7 @@ static int alloc_snapshots(struct class_run *cr)
 	cr->nstats = cr->vcpu->stats.nvalues + cr->vm.stats.nvalues;
 	cr->snap_cal0 = calloc(6 * (size_t)cr->nstats, sizeof(uint64_t));
 	if (!cr->snap_cal0)
-		return mvm_fail_errno("allocate %u stat snapshots", cr->nstats);
+		return eb_fail_errno("allocate %u stat snapshots", cr->nstats);
 	cr->snap_cal1 = cr->snap_cal0 + cr->nstats;
 	cr->snap0 = cr->snap_cal1 + cr->nstats;
 	cr->snap1 = cr->snap0 + cr->nstats;
@@ -288,7 +288,7 @@ static int before_entry(struct vm *vm, void *ctx)
 	if (cr->p->perf && cr->p->samples > 1) {
 		cr->res->perf = perfctr_open(cr->p->perf, 0);
 		if (!cr->res->perf)
-			return mvm_fail_errno("open perf counters for class %s", cr->cls->name);
+			return eb_fail_errno("open perf counters for class %s", cr->cls->name);
 	}
 	if (post_command(cr) || alloc_snapshots(cr))
 		return -1;
@@ -459,14 +459,14 @@ static int collect_aux(struct class_run *cr, struct class_result *res)
 
 	if (!s || !src) {
 		free(s);
-		return mvm_fail_errno("copy %zu %s samples of class %s", n, cr->cls->aux_name,
-				      cr->cls->name);
+		return eb_fail_errno("copy %zu %s samples of class %s", n, cr->cls->aux_name,
+				     cr->cls->name);
 	}
 	memcpy(s, src, n * sizeof(uint64_t));
 	r = summarize(s, n, &res->aux);
 	free(s);
 	if (r)
-		return mvm_fail_errno("sort %zu %s samples", n, cr->cls->aux_name);
+		return eb_fail_errno("sort %zu %s samples", n, cr->cls->aux_name);
 	res->has_aux = true;
 	return 0;
 }
@@ -479,12 +479,12 @@ static int collect_samples(struct class_run *cr, struct class_result *res)
 
 	if (!s || !src) {
 		free(s);
-		return mvm_fail_errno("copy %zu samples of class %s", n, cr->cls->name);
+		return eb_fail_errno("copy %zu samples of class %s", n, cr->cls->name);
 	}
 	memcpy(s, src, n * sizeof(uint64_t));
 	if (summarize(s, n, &res->sum)) {
 		free(s);
-		return mvm_fail_errno("sort %zu samples of class %s", n, cr->cls->name);
+		return eb_fail_errno("sort %zu samples of class %s", n, cr->cls->name);
 	}
 	for (int q = 0; q < QUANTILES; q++)
 		res->quantiles[q] = quantile_sorted(s, n, (double)q / (QUANTILES - 1));
@@ -526,13 +526,13 @@ static void fail_reason(struct class_run *cr, struct class_result *res)
 	} else if (errno == ENOTSUP && emulation_failed(cr)) {
 		res->status = CLASS_FAILED;
 		snprintf(res->reason, sizeof(res->reason),
-			 "KVM's emulator failed on a hardware backend: %s", mvm_error());
+			 "KVM's emulator failed on a hardware backend: %s", eb_error());
 	} else if (errno == ENOTSUP) {
 		res->status = CLASS_SKIPPED;
-		snprintf(res->reason, sizeof(res->reason), "unsupported: %s", mvm_error());
+		snprintf(res->reason, sizeof(res->reason), "unsupported: %s", eb_error());
 	} else {
 		res->status = CLASS_FAILED;
-		snprintf(res->reason, sizeof(res->reason), "%s", mvm_error());
+		snprintf(res->reason, sizeof(res->reason), "%s", eb_error());
 	}
 }
 
@@ -584,7 +584,7 @@ static int run_class_once(struct kvm_sys *kvm, const struct backend *b,
 		ap_stop(&cr);
 		if (cr.ap_error[0] && r == 0) {
 			errno = EIO;
-			r = mvm_fail("class %s: %s", cls->name, cr.ap_error);
+			r = eb_fail("class %s: %s", cls->name, cr.ap_error);
 		}
 	}
 	if (r == 0 && cr.h_ret)

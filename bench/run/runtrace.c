@@ -25,7 +25,7 @@ struct trace_session *run_trace_start(char *err, size_t len)
 	struct trace_session *s = trace_session_open(&o);
 
 	if (!s)
-		snprintf(err, len, "%s", mvm_error());
+		snprintf(err, len, "%s", eb_error());
 	return s;
 }
 
@@ -46,7 +46,7 @@ void run_trace_stop(struct trace_session *s, const char *start_err, struct class
 		return;
 	memset(&c, 0, sizeof(c));
 	if (trace_stop_collect(s, &c) < 0)
-		snprintf(t->error, sizeof(t->error), "%s", mvm_error());
+		snprintf(t->error, sizeof(t->error), "%s", eb_error());
 	t->iterations = traced_iterations(res);
 	t->lost = c.lost + c.loss_markers;
 	for (int e = 0; e < TEV_COUNT && e < RUN_TRACE_EVENTS; e++) {

@@ -214,7 +214,7 @@ int cmd_soak(int argc, char **argv)
 	if (st)
 		return st;
 	if (kvm_open(&kvm, o.kvm_path) || kvm_require_base_caps(&kvm))
-		return usage_error("%s", mvm_error());
+		return usage_error("%s", eb_error());
 	backend_detect(&b, "/sys");
 	mvm_signals_install();
 	st = soak(&o, &kvm, &b);

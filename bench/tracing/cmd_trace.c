@@ -193,11 +193,11 @@ static pid_t spawn_paused(char **cmd, int *go_fd, int *err_fd)
 	pid_t pid;
 
 	if (pipe2(go, O_CLOEXEC) < 0)
-		return mvm_fail_errno("create a pipe for the command");
+		return eb_fail_errno("create a pipe for the command");
 	if (pipe2(ep, O_CLOEXEC) < 0) {
 		close(go[0]);
 		close(go[1]);
-		return mvm_fail_errno("create a pipe for the command");
+		return eb_fail_errno("create a pipe for the command");
 	}
 	pid = fork();
 	if (pid == 0) {
@@ -223,7 +223,7 @@ static pid_t spawn_paused(char **cmd, int *go_fd, int *err_fd)
 	if (pid < 0) {
 		close(go[1]);
 		close(ep[0]);
-		return mvm_fail_errno("fork for command %s", cmd[0]);
+		return eb_fail_errno("fork for command %s", cmd[0]);
 	}
 	*go_fd = go[1];
 	*err_fd = ep[0];
@@ -245,7 +245,7 @@ static int release(const char *cmd0, int go_fd, int err_fd)
 	close(err_fd);
 	if (n == (ssize_t)sizeof(e) || e) {
 		errno = e;
-		return mvm_fail_errno("run command %s", cmd0);
+		return eb_fail_errno("run command %s", cmd0);
 	}
 	return 0;
 }
@@ -347,7 +347,7 @@ static int report(const struct trace_cli *o, struct trace_session *s, pid_t pid,
 	fflush(stdout);
 	if (o->json &&
 	    trace_write_json(trace_session_data(s), trace_session_info(s), &t, o->json) < 0) {
-		fprintf(stderr, "exitbench: %s\n", mvm_error());
+		fprintf(stderr, "exitbench: %s\n", eb_error());
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;
@@ -373,9 +373,9 @@ static struct trace_session *start(const struct trace_cli *o, FILE *rec, pid_t *
 	s = trace_session_open(&to);
 	if (s && got_signal) {
 		/* Ctrl-C during set-up: the COMMAND never starts */
-		mvm_fail("interrupted by signal %d while setting up tracing%s%s%s", (int)got_signal,
-			 o->cmd ? "; command " : "", o->cmd ? o->cmd[0] : "",
-			 o->cmd ? " not started" : "");
+		eb_fail("interrupted by signal %d while setting up tracing%s%s%s", (int)got_signal,
+			o->cmd ? "; command " : "", o->cmd ? o->cmd[0] : "",
+			o->cmd ? " not started" : "");
 		trace_session_close(s);
 		s = NULL;
 	}
@@ -409,7 +409,7 @@ static int finish(const struct trace_cli *o, struct trace_session *s, pid_t chil
 		status = reap(child, strcmp(why, "duration") == 0);
 	stop_rc = trace_session_stop(s);
 	if (stop_rc < 0) {
-		fprintf(stderr, "exitbench: %s\n", mvm_error());
+		fprintf(stderr, "exitbench: %s\n", eb_error());
 		return EXIT_USAGE;
 	}
 	rc = report(o, s, o->pid ? o->pid : child, status,
@@ -431,13 +431,13 @@ int cmd_trace(int argc, char **argv)
 	if (parse_trace(argc, argv, &o))
 		return EXIT_USAGE;
 	if (trace_need_privilege())
-		return usage_error("trace: %s", mvm_error());
+		return usage_error("trace: %s", eb_error());
 	if (o.record && !(rec = fopen(o.record, "we")))
 		return usage_error("--record: open %s: %s", o.record, strerror(errno));
 	install_signals();
 	s = start(&o, rec, &child);
 	if (!s) {
-		fprintf(stderr, "exitbench: %s\n", mvm_error());
+		fprintf(stderr, "exitbench: %s\n", eb_error());
 		if (rec)
 			fclose(rec);
 		return EXIT_USAGE;
