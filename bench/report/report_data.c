@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/error.h"
 #include "bench/report/report.h"
 
 #define MAX_NAMES 128

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/error.h"
 #include "bench/datadir/datadir.h"
 #include "bench/report/report.h"
 

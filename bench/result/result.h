@@ -43,8 +43,4 @@ int result_write_markdown(const struct run_result *r, const char *path);
 struct json_t;
 struct json_t *result_host_json(const struct host_info *h);
 
-const char *class_status_name(enum class_status s);
-/* The status a name stands for: 0, or -1 when it names none. */
-int class_status_parse(const char *name, enum class_status *s);
-
 #endif

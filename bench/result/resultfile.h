@@ -11,7 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bench/run/runner.h" /* QUANTILES, MAX_REPEAT, MAX_CHECKS, enum class_status */
+#include "bench/result/model.h"
+#include "lib/stats.h"
 
 struct rf_check {
 	char stat[32];

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The names of a class's status in every output and in result files read back. */
-#include "bench/result/result.h"
+#include "bench/result/model.h"
 
 #include <string.h>
 

@@ -13,11 +13,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "bench/result/model.h"
 #include "minivmm/minivmm.h"
 
 struct class_run;
-
-#define MAX_CHECKS 4 /* the result file allows 4 */
 
 /* A counter that must move by `per_iter` per timed iteration.  Names are
  * KVM binary stats ("exits", "pf_taken", ...) or "vmm_exits": exits our own

@@ -9,16 +9,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bench/result/model.h"
 #include "bench/run/classes.h"
 #include "bench/perf/perfctr.h"
 #include "lib/stats.h"
 #include "minivmm/minivmm.h"
 
-#define MAX_STATS  128
-#define QUANTILES  1001 /* q = 0, 0.001, ..., 1 */
-#define MAX_REPEAT 64
-
-enum class_status { CLASS_OK, CLASS_SKIPPED, CLASS_FAILED, CLASS_INTERRUPTED };
+#define MAX_STATS 128
 
 struct check_result {
 	const char *stat;
