@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "bench/cli.h"
+#include "bench/run/classes.h"
+#include "lib/error.h"
 #include "bench/datadir/datadir.h"
 #include "bench/report/report.h"
 

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "bench/cli.h"
+#include "bench/run/classes.h"
+#include "lib/error.h"
 #include "bench/host/hostinfo.h"
 
 static void print_checks(const struct exit_class *c, char *buf, size_t len)

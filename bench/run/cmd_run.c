@@ -15,6 +15,7 @@
 #include "bench/cli.h"
 #include "bench/host/pin.h"
 #include "bench/result/result.h"
+#include "bench/run/run_opts.h"
 #include "guests/protocol.h"
 
 #define DEFAULT_SAMPLES	 50000
