@@ -111,7 +111,7 @@ run compare --tap --json "$TMP/real.json" "$TMP/r1.json" "$TMP/r2.json"
 n=$(json "$TMP/r1.json" 'scalar @{$j->{classes}}')
 ok $([ "$RC" -le 1 ] && [ "$(head -1 <<<"$OUT")" = "1..$n" ] &&
 	[ "$(grep -c '^\(not \)\?ok ' <<<"$OUT")" -eq "$n" ]; echo $?) \
-	"two real runs are comparable (exit $RC): one TAP line per class ($n)"
+	"two real runs are comparable (exit $RC${ERR:+: $(head -c 300 <<<"$ERR" | tr '\n' ' ')}): one TAP line per class ($n)"
 differ=$(json "$TMP/real.json" 'join " ", map { "$_->{name}:$_->{verdict}:" . sprintf("%+.1f%%", $_->{change_pct}) }
 	grep { $_->{compared} && $_->{verdict} ne "same" } @{$j->{classes}}')
 [ -n "$differ" ] && echo "# not same: $differ"
