@@ -78,6 +78,8 @@ static void make_run(struct run_result *r, struct class_result *c)
 	fill_class(&c[0], &k_null, 40, false);
 	fill_class(&c[1], &k_cpuid, 1000, true);
 	c[0].net_median = 0;
+	/* as null measures: the doorbells' exits subtracted, noise below zero */
+	c[0].exits_per_iter = -0.0005;
 	c[1].net_median = c[1].sum.median - c[0].sum.median;
 	c[1].nrepeat = 3;
 	c[1].repeat_medians[1] = c[1].sum.median - 12.5;
