@@ -33,8 +33,9 @@ else
 Q := @
 endif
 
-# One library per part (docs/parts.txt, docs/design.md): lib, minivmm, trace,
-# the guest image, bench (its job folders one level deep).  The binary links
+# One library per top-level part (docs/parts.txt, docs/design.md): lib,
+# minivmm, trace, the guest image, bench (its job folders, one level deep,
+# share bench.a: scripts/check-parts keeps them apart).  The binary links
 # them all; a test links only the parts it tests (TEST_PARTS_<test>), so a
 # call across a forbidden edge fails to link, as a forbidden #include fails
 # scripts/check-parts.

@@ -4,7 +4,7 @@
  * numbers the host posts in the mailbox (enum guest_op, here) and the
  * guest's op table with one straight-line timed loop per op (guests/ops.c).
  * Adding an op is one line here and its op function in guests/ops.c; the
- * host's class table (bench/classes.c) names the op in its row.
+ * host's class table (bench/run/classes.c) names the op in its row.
  *
  * X(NAME, number, setup, prepare, op, post, has_prepare): OP_NAME = number;
  * setup (0: none), prepare, op and post are guests/ops.c's parts; has_prepare

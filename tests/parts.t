@@ -31,6 +31,15 @@ forbid "lib/ including anything of ours fails" lib/stats.c '#include "minivmm/mi
 	"includes minivmm/minivmm.h: part lib may include its own headers and nothing else"
 forbid "compare including minivmm fails" bench/compare/compare.c '#  include "minivmm/minivmm.h"' \
 	"includes minivmm/minivmm.h: part bench/compare"
+forbid "an angle-bracket include of ours is checked too" trace/pair.c '#include <bench/cli.h>' \
+	"includes bench/cli.h: part trace"
+copy && sed -i 's|^trace: *lib$|trace: lib minivmmm|' "$TMP/t/docs/parts.txt"
+out=$("$check" "$TMP/t" 2>&1); rc=$?
+ok $([ "$rc" -eq 1 ] && grep -q "^docs/parts.txt: part trace names minivmmm, which is no part and no file" <<<"$out"; echo $?) \
+	"a rule naming no part and no file fails (rc $rc: $out)"
+copy && sed -i 's/$/\r/' "$TMP/t/docs/parts.txt"
+out=$(cd "$TMP" && "$check" t 2>&1); rc=$?
+ok $([ "$rc" -eq 0 ] && [ -z "$out" ]; echo $?) "a CRLF graph and a relative root read as they should (rc $rc: $out)"
 copy && mkdir -p "$TMP/t/bench/newjob" && : >"$TMP/t/bench/newjob/x.c"
 out=$("$check" "$TMP/t" 2>&1); rc=$?
 ok $([ "$rc" -eq 1 ] && grep -q "^bench/newjob/x.c: in folder bench/newjob, which docs/parts.txt does not declare" <<<"$out"; echo $?) \

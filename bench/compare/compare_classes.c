@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "bench/compare/compare.h"
-#include "bench/result/result.h"
 #include "lib/error.h"
 
 struct side {

@@ -8,7 +8,8 @@
 
 #include "lib/files.h"
 #include "bench/compare/compare.h"
-#include "bench/result/result.h"
+#include "bench/version/version.h"
+#include "lib/error.h"
 
 const char *cmp_entry_flags(const struct cmp_entry *e)
 {

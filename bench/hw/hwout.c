@@ -46,7 +46,7 @@ static void hw_host(const struct hw_class *c, struct host_info *h)
 	b->kind = c->backend == HW_VMX ? BACKEND_VMX : BACKEND_SVM;
 	snprintf(b->name, sizeof(b->name), "%s", c->backend == HW_VMX ? "vmx" : "svm");
 	snprintf(b->module, sizeof(b->module), "exitbench_hw");
-	/* the platform from the backend the module used, not KVM's (bench/platform/) */
+	/* the platform from the backend the module used, not KVM's (bench/host/platform.c) */
 	{
 		char lab[16] = "";
 

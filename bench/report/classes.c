@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "bench/report/report.h"
-#include "bench/result/result.h"
 
 #define MAX_NAMES 128
 

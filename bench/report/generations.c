@@ -16,7 +16,7 @@
 
 #include "bench/host/platform.h"
 #include "bench/report/report.h"
-#include "bench/result/result.h"
+#include "lib/error.h"
 
 #define GEN_MAX_BLOCKS 32
 #define GEN_MAX_YEARS  64

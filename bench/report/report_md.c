@@ -8,7 +8,6 @@
 
 #include "bench/census/census.h"
 #include "bench/report/report.h"
-#include "bench/result/result.h"
 
 #define MAX_NAMES 128
 

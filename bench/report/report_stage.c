@@ -24,7 +24,7 @@
 
 #include "lib/files.h"
 #include "bench/report/report.h"
-#include "bench/result/result.h"
+#include "lib/error.h"
 
 volatile sig_atomic_t report_interrupted;
 

@@ -14,7 +14,9 @@
 #include <stdint.h>
 
 #include "bench/result/model.h"
-#include "minivmm/minivmm.h"
+
+struct backend; /* minivmm.h: only pointers here */
+struct kvm_sys;
 
 struct class_run;
 
