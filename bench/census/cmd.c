@@ -13,7 +13,7 @@
 #include "bench/census/census.h"
 #include "bench/cli.h"
 #include "bench/result/result.h"
-#include "bench/run/runner.h"
+#include "minivmm/minivmm.h"
 
 static const char census_usage[] =
     "usage: exitbench census [options]\n"
@@ -289,14 +289,14 @@ static unsigned int run_rows(const struct census_opts *o, struct kvm_sys *kvm, s
 {
 	unsigned int failed = 0;
 
-	for (unsigned int i = 0; i < census_row_count && !runner_interrupted; i++) {
+	for (unsigned int i = 0; i < census_row_count && !mvm_interrupted; i++) {
 		struct census_rowres *r = &d->rows[d->nrows];
 
 		if (o->any_only && !o->only[i] && strcmp(census_rows[i].name, "null"))
 			continue;
 		census_rowres_init(r, &census_rows[i]);
 		d->nrows++;
-		for (int k = 0; k < 2 && !runner_interrupted; k++) {
+		for (int k = 0; k < 2 && !mvm_interrupted; k++) {
 			if (o->p.only_ring >= 0 && o->p.only_ring != (k ? 3 : 0)) {
 				snprintf(r->cell[k].reason, sizeof(r->cell[k].reason),
 					 "not asked for (--ring %d)", o->p.only_ring);
@@ -368,14 +368,14 @@ static int run(const struct census_opts *o, struct census_doc *d)
 		return usage_error("%s", eb_error());
 	}
 	backend_detect(&b, "/sys");
-	runner_install_signals();
+	mvm_signals_install();
 	((struct census_params *)&o->p)->timer =
 	    probe_timer(&kvm, &b, o->p.timeout_s, why, sizeof(why));
 	snprintf(d->timer, sizeof(d->timer), "%s", timer_name(o->p.timer));
 	snprintf(d->timer_note, sizeof(d->timer_note), "%s", why);
 	failed = run_rows(o, &kvm, d);
 	utc_now(d->finished_utc, sizeof(d->finished_utc));
-	if (runner_interrupted) {
+	if (mvm_interrupted) {
 		d->partial = true;
 		snprintf(d->partial_reason, sizeof(d->partial_reason),
 			 "interrupted by a signal after %u rows", d->nrows);

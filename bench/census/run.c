@@ -68,7 +68,7 @@ static enum exit_action doorbell(struct cell_run *cr, uint32_t what)
 {
 	int r = 0;
 
-	if (runner_timed_out || runner_interrupted) {
+	if (mvm_timed_out || mvm_interrupted) {
 		errno = EINTR;
 		eb_fail("row %s: stopped by a signal", cr->row->name);
 		return EXIT_ERROR;
@@ -307,13 +307,13 @@ static void failed(struct cell_run *cr, struct census_cell *c, unsigned int time
 		snprintf(c->reason, sizeof(c->reason),
 			 "unsupported: the guest's CPUID (KVM_GET_SUPPORTED_CPUID) lacks %s",
 			 need_name(cr->need));
-	} else if (runner_timed_out) {
+	} else if (mvm_timed_out) {
 		if (cr->vcpu)
 			vcpu_get_regs(cr->vcpu, &regs);
 		snprintf(c->reason, sizeof(c->reason),
 			 "watchdog: no DONE within %u s (guest RIP 0x%llx)", timeout_s,
 			 (unsigned long long)regs.rip);
-	} else if (runner_interrupted) {
+	} else if (mvm_interrupted) {
 		snprintf(c->reason, sizeof(c->reason), "interrupted by a signal");
 	} else {
 		snprintf(c->reason, sizeof(c->reason), "%s", eb_error());
@@ -333,7 +333,7 @@ void census_run_cell(struct kvm_sys *kvm, const struct census_rowdef *row, int r
 	out->iterations = p->iterations;
 	out->warmup = p->warmup;
 	cr.vm.fd = -1;
-	runner_timed_out = 0;
+	mvm_timed_out = 0;
 	r = setup(kvm, &cr, ring, p);
 	if (r == 0) {
 		tsc_khz = vcpu_tsc_khz(cr.vcpu);

@@ -690,7 +690,7 @@ int run_class(struct kvm_sys *kvm, const struct backend *b, const struct exit_cl
 		res->perf_iterations = res->iterations;
 	}
 	if (p->perf && !p->perf_inline && res->status == CLASS_OK && p->samples > 1 &&
-	    !runner_interrupted) {
+	    !mvm_interrupted) {
 		main_run.perf = p->perf;
 		counted_pass(kvm, b, cls, &main_run, res);
 	}

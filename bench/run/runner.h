@@ -165,15 +165,6 @@ void ap_stop(struct class_run *cr);
 extern const char guest_image_start[];
 extern const uint64_t guest_image_size;
 
-/* The old names of the VMM library's kick and watchdog (minivmm/watchdog.c),
- * for code written before it moved there. */
-#define runner_interrupted mvm_interrupted
-#define runner_timed_out   mvm_timed_out
-static inline void runner_install_signals(void)
-{
-	mvm_signals_install();
-}
-
 /* Runs cls in a fresh VM.  Returns 0 with res filled (status OK or
  * SKIPPED/FAILED/INTERRUPTED with res->reason), -1 only when the host
  * cannot even start (res->reason says why). */
